@@ -1,1 +1,2 @@
-export * from './lib/auth';
+export * from './lib/tokens';
+export * from './lib/guards';

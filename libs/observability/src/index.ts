@@ -1,1 +1,3 @@
-export * from './lib/observability';
+export * from './lib/logger';
+export * from './lib/metrics';
+export * from './lib/health';

@@ -1,1 +1,5 @@
-export * from './lib/service-kit';
+export * from './lib/config';
+export * from './lib/errors';
+export * from './lib/validation';
+export * from './lib/request-meta';
+export * from './lib/bootstrap';

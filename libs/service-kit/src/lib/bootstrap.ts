@@ -1,0 +1,76 @@
+import { INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { createMetricsRegistry, httpDurationHistogram } from '@relationship/observability';
+import { Logger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Registry } from 'prom-client';
+import { errorBody, HttpErrorFilter } from './errors';
+import { safeId } from './request-meta';
+import { strictValidationPipe } from './validation';
+
+export interface HttpAppOptions {
+  service: string;
+  title: string;
+  description: string;
+  metrics: Registry;
+  /** Largest accepted request body; bigger bodies get a 413. */
+  bodyLimitBytes?: number;
+}
+
+/** Paths served outside the `/api` prefix. */
+export const UNPREFIXED_PATHS = ['health/live', 'health/ready', 'metrics'];
+
+/** Reuses a well-formed x-request-id from the gateway, else makes one; pino reads the same header. */
+function requestIdOf(raw: IncomingMessage): string {
+  const id = safeId(raw.headers['x-request-id']) ?? randomUUID();
+  raw.headers['x-request-id'] = id;
+  return id;
+}
+
+export function createFastifyAdapter(bodyLimitBytes = 256 * 1024): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: bodyLimitBytes, trustProxy: true, genReqId: requestIdOf });
+}
+
+/** A NestJS app on fastify with our logging, errors, validation, metrics and OpenAPI at /api/docs. */
+export async function createHttpApp(module: Type<unknown> | ReturnType<typeof Object>, options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(module as Type<unknown>, createFastifyAdapter(options.bodyLimitBytes), {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix('api', { exclude: UNPREFIXED_PATHS });
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalPipes(strictValidationPipe());
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const histogram = httpDurationHistogram(options.metrics);
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    histogram.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  // Errors raised before Nest routing (e.g. unknown routes) get the same body as the rest.
+  fastify.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send(errorBody(404, `Cannot ${request.method} ${request.url.split('?')[0]}`, String(request.id)));
+  });
+
+  setUpOpenApi(app, options);
+  return app;
+}
+
+export function setUpOpenApi(app: INestApplication, options: Pick<HttpAppOptions, 'title' | 'description'>): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+export { createMetricsRegistry };

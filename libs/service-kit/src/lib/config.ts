@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** Thrown at start-up when the environment does not describe a runnable service; lists every problem at once. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/** Settings every HTTP service shares. */
+export const httpEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Demo mode seeds demo accounts and data; refused in production. */
+  DEMO_MODE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export const databaseEnv = z.object({
+  DATABASE_URL: z.string().regex(/^(mysql|mariadb):\/\/.+\/[A-Za-z0-9_]+$/, 'must be mysql://user:pass@host:port/schema'),
+  /** MariaDB locally and in CI; `mysql` for a MySQL 8 deployment. */
+  DB_DRIVER: z.enum(['mariadb', 'mysql']).default('mariadb'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+});
+
+export const kafkaEnv = z.object({
+  KAFKA_BROKERS: z
+    .string()
+    .min(1)
+    .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean)),
+  /** Delivery attempts before a message goes to the dead-letter topic. */
+  KAFKA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+});
+
+export const jwtEnv = z.object({
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  JWT_ISSUER: z.string().default('relationship-identity'),
+  JWT_AUDIENCE: z.string().default('relationship'),
+});
+
+export const redisEnv = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'must be redis://host:port'),
+});
+
+/** Validates the environment against a schema, or throws one error naming every bad variable. */
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new ConfigurationError(`Invalid configuration:\n${problems}`);
+  }
+  const config = result.data as { NODE_ENV?: string; DEMO_MODE?: boolean };
+  if (config.NODE_ENV === 'production' && config.DEMO_MODE) {
+    throw new ConfigurationError('Invalid configuration:\n  DEMO_MODE: must not be true when NODE_ENV=production');
+  }
+  return result.data;
+}

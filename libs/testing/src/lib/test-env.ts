@@ -1,0 +1,57 @@
+/**
+ * Connection settings for tests against the real MariaDB, Redis and Kafka started by infra/local.
+ * Each service tests against its own `<schema>_test` database so a running demo is never touched.
+ */
+export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+
+export function testDatabaseUrl(schema: string): string {
+  const host = process.env['DB_HOST'] ?? '127.0.0.1';
+  const port = process.env['DB_PORT'] ?? process.env['MARIADB_PORT'] ?? '3306';
+  const user = process.env['DB_USER'] ?? 'app';
+  const password = process.env['DB_PASSWORD'] ?? 'app';
+  return `mysql://${user}:${password}@${host}:${port}/${schema}_test`;
+}
+
+export function testKafkaBrokers(): string {
+  return process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
+}
+
+export function testRedisUrl(): string {
+  return process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+}
+
+/** A process.env-shaped object for `loadConfig`, with the service's test database and the shared test infra. */
+export function testEnv(schema: string, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    DATABASE_URL: testDatabaseUrl(schema),
+    DB_DRIVER: process.env['DB_DRIVER'] ?? 'mariadb',
+    KAFKA_BROKERS: testKafkaBrokers(),
+    REDIS_URL: testRedisUrl(),
+    JWT_SECRET: TEST_JWT_SECRET,
+    ...overrides,
+  };
+}
+
+/** Polls until `probe` returns a value, or fails naming what it waited for. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
