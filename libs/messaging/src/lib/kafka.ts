@@ -1,0 +1,75 @@
+import { Logger } from '@nestjs/common';
+import { Topic, TOPIC_PARTITIONS, deadLetterTopic } from '@relationship/contracts';
+import type { ReadinessCheck } from '@relationship/observability';
+import { Admin, Kafka, logLevel, type LogEntry } from 'kafkajs';
+
+export interface MessagingOptions {
+  /** The service name: Kafka client id, consumer group and event `source`. */
+  service: string;
+  brokers: string[];
+  /** Delivery attempts of one message before it goes to the dead-letter topic. */
+  maxAttempts: number;
+  /** How often the outbox relay looks for new rows when idle. */
+  pollIntervalMs?: number;
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'log',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** Routes kafkajs' own logs into the service's structured logger. */
+export function kafkaLogCreator() {
+  const logger = new Logger('kafkajs');
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      // A fresh broker answers "coordinator is loading" for a while; kafkajs retries, so it is not an error.
+      const method = LEVEL_NAMES[level] ?? 'log';
+      logger[method === 'error' && /coordinator/i.test(message) ? 'warn' : method]({ ...extra, msg: message });
+    };
+}
+
+export function createKafka(options: Pick<MessagingOptions, 'service' | 'brokers'>): Kafka {
+  return new Kafka({
+    clientId: options.service,
+    brokers: options.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(),
+    retry: { initialRetryTime: 200, retries: 8 },
+  });
+}
+
+/** Every platform topic with its dead-letter topic; creating them is idempotent, so every service may do it. */
+export function platformTopics(): { topic: string; numPartitions: number }[] {
+  return Object.values(Topic).flatMap((topic) => [
+    { topic, numPartitions: TOPIC_PARTITIONS[topic] },
+    { topic: deadLetterTopic(topic), numPartitions: 1 },
+  ]);
+}
+
+export async function ensureTopics(admin: Admin, topics = platformTopics()): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t.topic));
+  if (!missing.length) return;
+  try {
+    await admin.createTopics({ topics: missing, waitForLeaders: true });
+  } catch (error) {
+    // Another replica created them first.
+    if (!/already exists/i.test((error as Error).message)) throw error;
+  }
+}
+
+export class KafkaReadiness implements ReadinessCheck {
+  readonly name = 'kafka';
+  constructor(private readonly admin: Admin) {}
+
+  async check(): Promise<void> {
+    const cluster = await this.admin.describeCluster();
+    if (!cluster.brokers.length) throw new Error('no brokers in cluster');
+  }
+}

@@ -1,0 +1,175 @@
+import { MikroORM } from '@mikro-orm/core';
+import { Migration } from '@mikro-orm/migrations';
+import type { EntityManager } from '@mikro-orm/mysql';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Test, TestingModule } from '@nestjs/testing';
+import { createEnvelope, deadLetterTopic, Topic, UserRegistered, type EventEnvelope } from '@relationship/contracts';
+import { ormOptions } from '@relationship/persistence';
+import { eventually, testDatabaseUrl, testKafkaBrokers } from '@relationship/testing';
+import { Consumer, Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { IdempotentConsumer } from './consumer';
+import { messagingEntities, messagingTablesSql } from './entities';
+import { MessagingModule } from './messaging.module';
+import { OutboxService } from './outbox';
+
+class CreateMessagingTables extends Migration {
+  override async up(): Promise<void> {
+    for (const sql of messagingTablesSql()) this.addSql(sql);
+  }
+}
+
+const SCHEMA = 'relationship_messaging';
+const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+function registration(n: number) {
+  return {
+    userId: crypto.randomUUID(),
+    username: `user${n}${run}`.slice(0, 60),
+    role: 'customer' as const,
+    displayName: `User ${n}`,
+    email: null,
+    phone: null,
+    registeredAt: new Date().toISOString(),
+  };
+}
+
+async function createDatabase(): Promise<void> {
+  const url = new URL(testDatabaseUrl(SCHEMA));
+  const bootstrap = await MikroORM.init(
+    ormOptions(
+      { DATABASE_URL: `${url.protocol}//${url.username}:${url.password}@${url.host}/relationship_identity_test`, DB_DRIVER: 'mariadb', DB_POOL_MAX: 1 },
+      { entities: messagingEntities, migrations: [] },
+    ),
+  );
+  const em = bootstrap.em.fork() as EntityManager;
+  await em.execute(`create database if not exists ${SCHEMA}_test character set utf8mb4`);
+  await em.execute(`drop table if exists ${SCHEMA}_test.outbox_message, ${SCHEMA}_test.processed_event, ${SCHEMA}_test.mikro_orm_migrations`);
+  await bootstrap.close();
+}
+
+/** Collects messages from a topic, starting at its current end. */
+async function collect(kafka: Kafka, topic: string): Promise<{ consumer: Consumer; messages: KafkaMessage[] }> {
+  const consumer = kafka.consumer({ groupId: `messaging-spec-${run}-${topic}` });
+  const messages: KafkaMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: false });
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+  await eventually(`consumer group join on ${topic}`, async () => joined, 30_000);
+  return { consumer, messages };
+}
+
+describe('messaging (real MariaDB and Kafka)', () => {
+  let moduleRef: TestingModule;
+  let orm: MikroORM;
+  let kafka: Kafka;
+  const consumers: Consumer[] = [];
+
+  beforeAll(async () => {
+    await createDatabase();
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        MikroOrmModule.forRoot({
+          ...ormOptions(
+            { DATABASE_URL: testDatabaseUrl(SCHEMA), DB_DRIVER: 'mariadb', DB_POOL_MAX: 5 },
+            { entities: messagingEntities, migrations: [{ name: 'CreateMessagingTables', class: CreateMessagingTables }] },
+          ),
+          registerRequestContext: false,
+        }),
+        MessagingModule.forRoot({ service: `messaging-spec-${run}`, brokers: testKafkaBrokers().split(','), maxAttempts: 2, pollIntervalMs: 20 }),
+      ],
+    }).compile();
+    orm = moduleRef.get(MikroORM);
+    await orm.migrator.up();
+    await moduleRef.init();
+    kafka = new Kafka({ clientId: 'messaging-spec', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING });
+  }, 90_000);
+
+  afterAll(async () => {
+    await Promise.all(consumers.map((c) => c.disconnect()));
+    await moduleRef?.close();
+  });
+
+  it('the checked-in DDL matches the entities', async () => {
+    const diff = await orm.schema.getUpdateSchemaSQL({ wrap: false, dropTables: false });
+    expect(diff.trim()).toBe('');
+  });
+
+  it('publishes an enqueued event only once its transaction commits', async () => {
+    const { consumer, messages } = await collect(kafka, Topic.IdentityUser);
+    consumers.push(consumer);
+    const outbox = moduleRef.get(OutboxService);
+    const committed = registration(1);
+    const rolledBack = registration(2);
+
+    await (orm.em.fork() as EntityManager).transactional(async (em) => {
+      outbox.enqueue(em, { contract: UserRegistered, payload: committed, correlationId: 'corr-1' });
+    });
+    await expect(
+      (orm.em.fork() as EntityManager).transactional(async (em) => {
+        outbox.enqueue(em, { contract: UserRegistered, payload: rolledBack });
+        await em.flush();
+        throw new Error('business rule failed');
+      }),
+    ).rejects.toThrow('business rule failed');
+
+    const published = await eventually('the committed event on Kafka', async () =>
+      messages.find((m) => m.key?.toString() === committed.userId),
+    );
+    const envelope = JSON.parse(published.value!.toString()) as EventEnvelope;
+    expect(envelope).toMatchObject({ type: 'UserRegistered', version: 1, key: committed.userId, correlationId: 'corr-1' });
+    expect(envelope.payload).toEqual(committed);
+    expect(published.headers?.['event-id']?.toString()).toBe(envelope.id);
+
+    const row = await (orm.em.fork() as EntityManager).execute('select published_at from outbox_message where id = ?', [envelope.id]);
+    expect(row[0].published_at).not.toBeNull();
+    // Give the relay time to (wrongly) publish the rolled-back event before asserting it never did.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(messages.some((m) => m.key?.toString() === rolledBack.userId)).toBe(false);
+  }, 60_000);
+
+  it('applies a redelivered event once and dead-letters invalid and failing messages', async () => {
+    const { consumer, messages: dead } = await collect(kafka, deadLetterTopic(Topic.IdentityUser));
+    consumers.push(consumer);
+    const idempotent = moduleRef.get(IdempotentConsumer);
+    const envelope = createEnvelope({ contract: UserRegistered, payload: registration(3), source: 'identity' });
+    const source = { topic: Topic.IdentityUser, partition: 0, offset: '42', key: envelope.key };
+    const applied: string[] = [];
+    const handler = async (e: EventEnvelope, em: EntityManager) => {
+      applied.push(e.id);
+      // The effect shares the transaction with the processed-event row.
+      await em.execute('select 1');
+    };
+
+    await expect(idempotent.consume(source, JSON.stringify(envelope), handler)).resolves.toBe('processed');
+    await expect(idempotent.consume(source, Buffer.from(JSON.stringify(envelope)), handler)).resolves.toBe('duplicate');
+    expect(applied).toEqual([envelope.id]);
+
+    await expect(idempotent.consume({ ...source, offset: '43' }, '{not json', handler)).resolves.toBe('dead-lettered');
+
+    const failing = createEnvelope({ contract: UserRegistered, payload: registration(4), source: 'identity' });
+    let calls = 0;
+    await expect(
+      idempotent.consume({ ...source, offset: '44', key: failing.key }, JSON.stringify(failing), async () => {
+        calls += 1;
+        throw new Error('profile rules broke');
+      }),
+    ).resolves.toBe('dead-lettered');
+    expect(calls).toBe(2);
+    // A failed attempt left no processed-event row behind, so a replay from the DLQ can still apply it.
+    const rows = await (orm.em.fork() as EntityManager).execute('select event_id from processed_event where event_id = ?', [failing.id]);
+    expect(rows).toHaveLength(0);
+
+    const invalid = await eventually('the invalid message in the DLQ', async () =>
+      dead.find((m) => m.headers?.['dlq-source-offset']?.toString() === '43'),
+    );
+    expect(invalid.value?.toString()).toBe('{not json');
+    expect(invalid.headers?.['dlq-reason']?.toString()).toMatch(/not valid JSON/);
+    const poisoned = await eventually('the failing message in the DLQ', async () =>
+      dead.find((m) => m.headers?.['dlq-source-offset']?.toString() === '44'),
+    );
+    expect(poisoned.headers?.['dlq-attempts']?.toString()).toBe('2');
+    expect(poisoned.headers?.['dlq-reason']?.toString()).toMatch(/profile rules broke/);
+  }, 60_000);
+});
