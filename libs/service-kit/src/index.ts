@@ -3,3 +3,4 @@ export * from './lib/errors';
 export * from './lib/validation';
 export * from './lib/request-meta';
 export * from './lib/bootstrap';
+export * from './lib/masking';

@@ -22,7 +22,7 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 /** Only these roles may call the route. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
 
-type RequestWithUser = { headers: Record<string, string | string[] | undefined>; user?: AuthUser };
+type RequestWithUser = { url?: string; headers: Record<string, string | string[] | undefined>; user?: AuthUser };
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => {
   const user = ctx.switchToHttp().getRequest<RequestWithUser>().user;
@@ -41,6 +41,8 @@ export class JwtAuthGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<RequestWithUser>();
+    // Operational endpoints (/health/*, /metrics) live outside /api and are not exposed by the gateway.
+    if (!request.url?.startsWith('/api/')) return true;
     const header = request.headers['authorization'];
     const token = bearerToken(Array.isArray(header) ? header[0] : header);
     if (!token) throw new UnauthorizedException('missing bearer token');

@@ -81,7 +81,7 @@ export class IdempotentConsumer implements OnApplicationBootstrap, OnApplication
           try {
             await em.execute(
               'insert into processed_event (consumer, event_id, topic, event_type, processed_at) values (?, ?, ?, ?, ?)',
-              [this.options.service, envelope.id, source.topic, envelope.type, new Date()],
+              [this.options.consumerGroup ?? this.options.service, envelope.id, source.topic, envelope.type, new Date()],
             );
           } catch (error) {
             if (isDuplicateKeyError(error)) throw new AlreadyProcessed();
@@ -119,7 +119,7 @@ export class IdempotentConsumer implements OnApplicationBootstrap, OnApplication
           value,
           headers: {
             'dlq-reason': reason.slice(0, 2000),
-            'dlq-consumer': this.options.service,
+            'dlq-consumer': this.options.consumerGroup ?? this.options.service,
             'dlq-source-topic': source.topic,
             'dlq-source-partition': String(source.partition),
             'dlq-source-offset': source.offset,

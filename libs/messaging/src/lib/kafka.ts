@@ -7,6 +7,8 @@ export interface MessagingOptions {
   /** The service name: Kafka client id, consumer group and event `source`. */
   service: string;
   brokers: string[];
+  /** Consumer group, and the dedupe scope of processed events; defaults to the service name. */
+  consumerGroup?: string;
   /** Delivery attempts of one message before it goes to the dead-letter topic. */
   maxAttempts: number;
   /** How often the outbox relay looks for new rows when idle. */
@@ -35,6 +37,8 @@ export function kafkaLogCreator() {
 }
 
 export function createKafka(options: Pick<MessagingOptions, 'service' | 'brokers'>): Kafka {
+  // We use the default (murmur2, Java-compatible) partitioner on purpose; the notice is noise.
+  process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
   return new Kafka({
     clientId: options.service,
     brokers: options.brokers,

@@ -48,7 +48,7 @@ export class MessagingModule {
  * Options for `app.connectMicroservice(...)`: a Kafka consumer in the service's own group.
  * Handlers use @EventPattern(topic) and hand the message to IdempotentConsumer.
  */
-export function kafkaConsumerOptions(options: Pick<MessagingOptions, 'service' | 'brokers'>): KafkaOptions {
+export function kafkaConsumerOptions(options: Pick<MessagingOptions, 'service' | 'brokers' | 'consumerGroup'>): KafkaOptions {
   return {
     transport: Transport.KAFKA,
     options: {
@@ -60,14 +60,14 @@ export function kafkaConsumerOptions(options: Pick<MessagingOptions, 'service' |
         retry: { initialRetryTime: 200, retries: 8 },
       },
       consumer: {
-        groupId: options.service,
+        groupId: options.consumerGroup ?? options.service,
         allowAutoTopicCreation: false,
         sessionTimeout: 30_000,
         heartbeatInterval: 3_000,
       },
       subscribe: { fromBeginning: true },
-      // Consumers never reply; don't open a producer for replies.
-      producerOnlyMode: false,
+      // Hand handlers the raw bytes, so a dead letter carries exactly what arrived.
+      parser: { keepBinary: true },
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Module, Optional, ServiceUnavailableException, type DynamicModule } from '@nestjs/common';
+import { Controller, Get, Inject, Module, Optional, ServiceUnavailableException, type DynamicModule, type Provider } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 
 /** A dependency the service cannot serve without (its database, Kafka, Redis). */
@@ -60,6 +60,8 @@ export class HealthModule {
   /** `checks` are provider tokens whose instances implement ReadinessCheck. */
   static forRoot(options: {
     imports?: DynamicModule['imports'];
+    /** Providers of checks that live nowhere else (e.g. the database check). */
+    providers?: Provider[];
     checks: Array<string | symbol | (abstract new (...args: never[]) => ReadinessCheck)>;
   }): DynamicModule {
     const checks = options.checks;
@@ -68,6 +70,7 @@ export class HealthModule {
       imports: options.imports ?? [],
       controllers: [HealthController],
       providers: [
+        ...(options.providers ?? []),
         {
           provide: READINESS_CHECKS,
           useFactory: (...instances: ReadinessCheck[]) => instances,

@@ -1,7 +1,8 @@
-import type { MigrationObject } from '@mikro-orm/core';
+import { MikroORM, type MigrationObject } from '@mikro-orm/core';
+import type { Provider } from '@nestjs/common';
 import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { Migrator } from '@mikro-orm/migrations';
-import { MikroORM, MySqlDriver, type Options } from '@mikro-orm/mysql';
+import { MySqlDriver, type Options } from '@mikro-orm/mysql';
 import type { ReadinessCheck } from '@relationship/observability';
 
 export interface DatabaseSettings {
@@ -79,3 +80,10 @@ export function isDuplicateKeyError(error: unknown): boolean {
     (e?.cause !== undefined && e.cause !== error && isDuplicateKeyError(e.cause))
   );
 }
+
+/** The database readiness check as a Nest provider, for HealthModule.forRoot({ providers }). */
+export const databaseReadinessProvider: Provider = {
+  provide: DatabaseReadiness,
+  useFactory: (orm: MikroORM) => new DatabaseReadiness(orm),
+  inject: [MikroORM],
+};

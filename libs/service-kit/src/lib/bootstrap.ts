@@ -1,13 +1,13 @@
 import { INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { createMetricsRegistry, httpDurationHistogram } from '@relationship/observability';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Registry } from 'prom-client';
-import { errorBody, HttpErrorFilter } from './errors';
+import { HttpErrorFilter } from './errors';
 import { safeId } from './request-meta';
 import { strictValidationPipe } from './validation';
 
@@ -18,7 +18,17 @@ export interface HttpAppOptions {
   metrics: Registry;
   /** Largest accepted request body; bigger bodies get a 413. */
   bodyLimitBytes?: number;
+  /**
+   * Whose X-Forwarded-For to believe (fastify `trustProxy`). Default `true`: a service only sits behind the
+   * gateway. The gateway, which faces clients, narrows it so a client cannot choose its own address.
+   */
+  trustProxy?: TrustProxy;
+  /** Rewrites the OpenAPI document on every request to /api/docs(-json); the gateway merges its upstreams' documents here. */
+  patchOpenApiDocument?: (document: OpenAPIObject) => OpenAPIObject | Promise<OpenAPIObject>;
 }
+
+/** fastify's `trustProxy`: all, a hop count, or addresses / CIDRs / proxy-addr names (`loopback`, `uniquelocal`...). */
+export type TrustProxy = boolean | number | string | string[];
 
 /** Paths served outside the `/api` prefix. */
 export const UNPREFIXED_PATHS = ['health/live', 'health/ready', 'metrics'];
@@ -30,13 +40,13 @@ function requestIdOf(raw: IncomingMessage): string {
   return id;
 }
 
-export function createFastifyAdapter(bodyLimitBytes = 256 * 1024): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: bodyLimitBytes, trustProxy: true, genReqId: requestIdOf });
+export function createFastifyAdapter(bodyLimitBytes = 256 * 1024, trustProxy: TrustProxy = true): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: bodyLimitBytes, trustProxy, genReqId: requestIdOf });
 }
 
 /** A NestJS app on fastify with our logging, errors, validation, metrics and OpenAPI at /api/docs. */
 export async function createHttpApp(module: Type<unknown> | ReturnType<typeof Object>, options: HttpAppOptions): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(module as Type<unknown>, createFastifyAdapter(options.bodyLimitBytes), {
+  const app = await NestFactory.create<NestFastifyApplication>(module as Type<unknown>, createFastifyAdapter(options.bodyLimitBytes, options.trustProxy), {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
@@ -56,21 +66,20 @@ export async function createHttpApp(module: Type<unknown> | ReturnType<typeof Ob
       reply.elapsedTime / 1000,
     );
   });
-  // Errors raised before Nest routing (e.g. unknown routes) get the same body as the rest.
-  fastify.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send(errorBody(404, `Cannot ${request.method} ${request.url.split('?')[0]}`, String(request.id)));
-  });
-
   setUpOpenApi(app, options);
   return app;
 }
 
-export function setUpOpenApi(app: INestApplication, options: Pick<HttpAppOptions, 'title' | 'description'>): void {
+export function setUpOpenApi(app: INestApplication, options: Pick<HttpAppOptions, 'title' | 'description' | 'patchOpenApiDocument'>): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1').addBearerAuth().build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  const patch = options.patchOpenApiDocument;
+  SwaggerModule.setup('api/docs', app, document, {
+    jsonDocumentUrl: 'api/docs-json',
+    ...(patch && { patchDocumentOnRequest: (_req: unknown, _res: unknown, doc: OpenAPIObject) => patch(doc) }),
+  });
 }
 
 export { createMetricsRegistry };

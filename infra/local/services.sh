@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Runs the built services (dist/services/*/main.js) as background processes, as `make up` does.
+# Usage: infra/local/services.sh start|stop|status
+# Logs: .local/log/services/<name>.log   pids: .local/run/services/<name>.pid
+set -euo pipefail
+
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+# shellcheck source=env.sh
+. "$REPO_ROOT/infra/local/env.sh"
+
+SERVICE_LOG_DIR="$LOCAL_DIR/log/services"
+SERVICE_RUN_DIR="$LOCAL_DIR/run/services"
+SECRET_FILE="$LOCAL_DIR/conf/jwt-secret"
+READY_S=${SERVICES_READY_S:-90}
+
+# name:port, in start order; the gateway last because it fronts the others.
+SERVICES=(identity:3001 profiles:3002 gateway:3000)
+
+log() { printf '[services] %s\n' "$*"; }
+die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
+
+port_of() {
+  local entry
+  for entry in "${SERVICES[@]}"; do [[ ${entry%%:*} == "$1" ]] && { echo "${entry##*:}"; return; }; done
+}
+
+pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+jwt_secret() {
+  if [[ ! -s $SECRET_FILE ]]; then
+    mkdir -p "$(dirname "$SECRET_FILE")"
+    (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$SECRET_FILE")
+  fi
+  cat "$SECRET_FILE"
+}
+
+# The environment of one service in the local demo deployment.
+service_env() {
+  local name=$1
+  printf '%s\n' \
+    "NODE_ENV=development" "DEMO_MODE=true" "LOG_LEVEL=${LOG_LEVEL:-info}" "HOST=127.0.0.1" \
+    "PORT=$(port_of "$name")" "JWT_SECRET=$(jwt_secret)" \
+    "KAFKA_BROKERS=$KAFKA_BROKERS" "REDIS_URL=$REDIS_URL" \
+    "DATABASE_URL=mysql://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/relationship_$name"
+  if [[ $name == gateway ]]; then
+    printf '%s\n' "IDENTITY_URL=http://127.0.0.1:$(port_of identity)" "PROFILES_URL=http://127.0.0.1:$(port_of profiles)" \
+      "CORS_ORIGINS=${CORS_ORIGINS:-http://localhost:4200,http://127.0.0.1:4200}"
+  fi
+}
+
+wait_ready() {
+  local name=$1 port=$2 pidfile=$3 deadline=$((SECONDS + READY_S))
+  while ((SECONDS < deadline)); do
+    pid_alive "$pidfile" || die "$name exited during start-up; log: $SERVICE_LOG_DIR/$name.log
+$(tail -n 20 "$SERVICE_LOG_DIR/$name.log")"
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  die "$name did not become ready within ${READY_S}s; log: $SERVICE_LOG_DIR/$name.log
+$(tail -n 20 "$SERVICE_LOG_DIR/$name.log")"
+}
+
+start_one() {
+  local name=$1 port pidfile main
+  port=$(port_of "$name")
+  pidfile="$SERVICE_RUN_DIR/$name.pid"
+  main="$REPO_ROOT/dist/services/$name/main.js"
+  if pid_alive "$pidfile"; then log "$name already running (pid $(cat "$pidfile"))"; return; fi
+  [[ -f $main ]] || die "$main is missing; build first (npx nx run-many -t build)"
+  mkdir -p "$SERVICE_LOG_DIR" "$SERVICE_RUN_DIR"
+  [[ -f $SERVICE_LOG_DIR/$name.log ]] && mv -f "$SERVICE_LOG_DIR/$name.log" "$SERVICE_LOG_DIR/$name.log.1"
+  # env -i: the service sees only its declared environment, as in a container.
+  mapfile -t vars < <(service_env "$name")
+  setsid nohup env -i PATH="$PATH" "${vars[@]}" node "$main" >"$SERVICE_LOG_DIR/$name.log" 2>&1 </dev/null &
+  echo $! >"$pidfile"
+  wait_ready "$name" "$port" "$pidfile"
+  log "$name ready on http://127.0.0.1:$port (pid $(cat "$pidfile"))"
+}
+
+stop_one() {
+  local name=$1 pidfile="$SERVICE_RUN_DIR/$1.pid" pid deadline
+  pid_alive "$pidfile" || { rm -f "$pidfile"; return; }
+  pid=$(cat "$pidfile")
+  kill -TERM "$pid" 2>/dev/null || true
+  deadline=$((SECONDS + 20))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "$name did not stop within 20s; killing"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+  log "$name stopped"
+}
+
+case "${1:-}" in
+  start)
+    start_one identity &
+    start_one profiles &
+    wait -n && wait -n || { stop_one identity; stop_one profiles; die "a service failed to start"; }
+    start_one gateway
+    ;;
+  stop)
+    for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_one "${SERVICES[i]%%:*}"; done
+    ;;
+  status)
+    down=0
+    for entry in "${SERVICES[@]}"; do
+      name=${entry%%:*}
+      if pid_alive "$SERVICE_RUN_DIR/$name.pid"; then
+        log "$name up (pid $(cat "$SERVICE_RUN_DIR/$name.pid"), port ${entry##*:})"
+      else
+        log "$name down"; down=1
+      fi
+    done
+    exit $down
+    ;;
+  *) die "usage: $0 start|stop|status" ;;
+esac

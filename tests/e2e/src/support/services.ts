@@ -1,0 +1,59 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const REPO_ROOT = resolve(__dirname, '../../../..');
+const LOG_DIR = join(REPO_ROOT, '.local', 'log', 'e2e');
+
+export interface RunningService {
+  name: string;
+  url: string;
+  process: ChildProcess;
+  logFile: string;
+}
+
+/** Starts a built service (dist/services/<name>/main.js) as its own process, as `make up` does. */
+export async function startService(name: string, port: number, env: Record<string, string>): Promise<RunningService> {
+  mkdirSync(LOG_DIR, { recursive: true });
+  const logFile = join(LOG_DIR, `${name}.log`);
+  const log = createWriteStream(logFile);
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'services', name, 'main.js')], {
+    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const service = { name, url: `http://127.0.0.1:${port}`, process: child, logFile };
+  await waitUntilReady(service);
+  return service;
+}
+
+async function waitUntilReady(service: RunningService, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (service.process.exitCode !== null) {
+      throw new Error(`${service.name} exited with code ${service.process.exitCode}; log: ${service.logFile}`);
+    }
+    try {
+      const response = await fetch(`${service.url}/health/ready`);
+      if (response.ok) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${service.name} not ready within ${timeoutMs} ms (${last}); log: ${service.logFile}`);
+}
+
+/** SIGTERM, as Kubernetes does; the services must drain and exit by themselves. */
+export async function stopService(service: RunningService, timeoutMs = 15_000): Promise<number | null> {
+  if (service.process.exitCode !== null) return service.process.exitCode;
+  const exited = new Promise<number | null>((r) => service.process.once('exit', (code) => r(code)));
+  service.process.kill('SIGTERM');
+  const timer = setTimeout(() => service.process.kill('SIGKILL'), timeoutMs);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}
