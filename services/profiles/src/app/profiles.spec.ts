@@ -1,0 +1,149 @@
+import { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/mysql';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AccessTokenVerifier } from '@relationship/auth';
+import { createEnvelope, Topic, UserRegistered, type EventEnvelope } from '@relationship/contracts';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { eventually, testEnv, TEST_JWT_SECRET } from '@relationship/testing';
+import { loadProfilesConfig } from './config';
+import { createProfilesApp } from './profiles-app';
+
+const tokens = new AccessTokenVerifier({ secret: TEST_JWT_SECRET, issuer: 'relationship-identity', audience: 'relationship' });
+const token = (role: 'customer' | 'manager' | 'admin', id: string = crypto.randomUUID()) =>
+  tokens.sign({ id, role, username: `${role}-${id.slice(0, 8)}` }, 300);
+
+function registered(role: 'customer' | 'manager' = 'customer', userId: string = crypto.randomUUID()) {
+  return createEnvelope({
+    contract: UserRegistered,
+    source: 'identity',
+    payload: {
+      userId,
+      username: `u${userId.slice(0, 8)}`,
+      role,
+      displayName: '李娜',
+      email: `${userId.slice(0, 8)}@example.com`,
+      phone: '13812345678',
+      registeredAt: new Date().toISOString(),
+    },
+  });
+}
+
+describe('profiles service (real MariaDB and Kafka)', () => {
+  let app: NestFastifyApplication;
+  let orm: MikroORM;
+  let producer: Producer;
+  const group = `profiles-spec-${Date.now().toString(36)}`;
+
+  const sql = (query: string, params: unknown[] = []) => (orm.em.fork() as EntityManager).execute(query, params);
+  const publish = (envelope: EventEnvelope) =>
+    producer.send({ topic: Topic.IdentityUser, messages: [{ key: envelope.key, value: JSON.stringify(envelope) }] });
+  /** Publishes through real Kafka and waits until the service's consumer has applied the event. */
+  const deliver = async (envelope: EventEnvelope) => {
+    await publish(envelope);
+    await eventually(`event ${envelope.id} processed`, async () =>
+      (await sql('select 1 from processed_event where consumer = ? and event_id = ?', [group, envelope.id])).length > 0,
+    30_000);
+  };
+
+  beforeAll(async () => {
+    const config = loadProfilesConfig(testEnv('relationship_profiles', { KAFKA_CONSUMER_GROUP: group }));
+    // Start from an empty schema so the migration runs for real every time.
+    const { createConnection } = await import('mysql2/promise');
+    const url = new URL(config.DATABASE_URL);
+    const admin = await createConnection({ host: url.hostname, port: Number(url.port), user: url.username, password: url.password });
+    await admin.query('drop database if exists relationship_profiles_test');
+    await admin.query('create database relationship_profiles_test character set utf8mb4 collate utf8mb4_unicode_ci');
+    await admin.end();
+
+    app = await createProfilesApp(config);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    orm = app.get(MikroORM);
+    await app.startAllMicroservices();
+    producer = new Kafka({ clientId: group, brokers: config.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+  }, 90_000);
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await app?.close();
+  });
+
+  it('migrations produce exactly the schema the entities describe', async () => {
+    expect((await orm.schema.getUpdateSchemaSQL({ wrap: false })).trim()).toBe('');
+  });
+
+  it('creates one portrait per registered customer, emits ProfileCreated, and skips a redelivery', async () => {
+    const event = registered();
+    await publish(event);
+    await publish(event);
+    // A later event for the same user lands on the same partition, so once it is applied both copies were seen.
+    await deliver(registered('customer', event.key));
+
+    const rows = await sql('select id, display_name, version from customer_portrait where user_id = ?', [event.key]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ display_name: '李娜', version: 1 });
+
+    await eventually('ProfileCreated published', async () =>
+      (await sql("select 1 from outbox_message where event_type = 'ProfileCreated' and message_key = ? and published_at is not null", [rows[0].id])).length > 0,
+    );
+    const outbox = await sql("select envelope, published_at from outbox_message where event_type = 'ProfileCreated' and message_key = ?", [
+      rows[0].id,
+    ]);
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0].published_at).not.toBeNull();
+    expect(JSON.parse(outbox[0].envelope).payload).toMatchObject({ userId: event.key, profileVersion: 1 });
+  });
+
+  it('creates no portrait for a manager account', async () => {
+    const event = registered('manager');
+    await deliver(event);
+    expect(await sql('select id from customer_portrait where user_id = ?', [event.key])).toHaveLength(0);
+  });
+
+  it('lets a customer read only their own portrait', async () => {
+    const event = registered();
+    await deliver(event);
+    const mine = await app.inject({ method: 'GET', url: '/api/profiles/me', headers: { authorization: `Bearer ${token('customer', event.key)}` } });
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json()).toMatchObject({ userId: event.key, displayName: '李娜' });
+
+    const stranger = await app.inject({ method: 'GET', url: '/api/profiles/me', headers: { authorization: `Bearer ${token('customer')}` } });
+    expect(stranger.statusCode).toBe(404);
+
+    const portraitId = mine.json().id as string;
+    const other = await app.inject({ method: 'GET', url: `/api/profiles/${portraitId}`, headers: { authorization: `Bearer ${token('customer')}` } });
+    expect(other.statusCode).toBe(403);
+    expect(other.json()).toMatchObject({ statusCode: 403, error: 'Forbidden', requestId: expect.any(String) });
+  });
+
+  it('lets an admin list and read portraits, and rejects bad input with 400', async () => {
+    const event = registered();
+    await deliver(event);
+    const admin = { authorization: `Bearer ${token('admin')}` };
+    const list = await app.inject({ method: 'GET', url: '/api/profiles?page=1&pageSize=100', headers: admin });
+    expect(list.statusCode).toBe(200);
+    const ids = (list.json().items as { userId: string }[]).map((p) => p.userId);
+    expect(ids).toContain(event.key);
+
+    const badId = await app.inject({ method: 'GET', url: '/api/profiles/not-a-uuid', headers: admin });
+    expect(badId.statusCode).toBe(400);
+    const badPage = await app.inject({ method: 'GET', url: '/api/profiles?pageSize=1000', headers: admin });
+    expect(badPage.statusCode).toBe(400);
+    expect(badPage.json().message).toMatch(/pageSize/);
+    const unknown = await app.inject({ method: 'GET', url: `/api/profiles/${crypto.randomUUID()}`, headers: admin });
+    expect(unknown.statusCode).toBe(404);
+    const noToken = await app.inject({ method: 'GET', url: '/api/profiles' });
+    expect(noToken.statusCode).toBe(401);
+  });
+
+  it('is ready when its database and Kafka answer', async () => {
+    const ready = await eventually('readiness', async () => {
+      const r = await app.inject({ method: 'GET', url: '/health/ready' });
+      return r.statusCode === 200 ? r.json() : undefined;
+    });
+    expect(ready).toMatchObject({ status: 'ok', checks: { database: { status: 'up' }, kafka: { status: 'up' } } });
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/http_request_duration_seconds_bucket/);
+  });
+});
