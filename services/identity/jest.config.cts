@@ -7,4 +7,7 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'html'],
   coverageDirectory: '../../coverage/services/identity',
+  // Integration suites share one MariaDB test database and clean it between tests: run them one at a time.
+  maxWorkers: 1,
+  testTimeout: 60_000,
 };

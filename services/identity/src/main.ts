@@ -1,21 +1,19 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
-
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
+import { ConfigurationError, loadConfig } from '@relationship/service-kit';
+import { identityConfigSchema } from './app/config';
+import { createIdentityApp } from './app/create-identity-app';
 
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
+async function bootstrap(): Promise<void> {
+  const config = loadConfig(identityConfigSchema);
+  const app = await createIdentityApp(config);
+  // SIGTERM/SIGINT close the app (enableShutdownHooks): the relay drains, Kafka and the pool disconnect.
+  await app.listen(config.PORT, config.HOST);
+  Logger.log(`identity listening on http://${config.HOST}:${config.PORT} (docs at /api/docs)`, 'Bootstrap');
 }
 
-bootstrap();
+bootstrap().catch((error: unknown) => {
+  // Configuration problems are the operator's to fix: say what is wrong, without a stack trace.
+  if (error instanceof ConfigurationError) console.error(error.message);
+  else console.error('identity failed to start', error);
+  process.exit(1);
+});

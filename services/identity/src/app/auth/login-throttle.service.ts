@@ -1,0 +1,43 @@
+import { LockMode, MikroORM } from '@mikro-orm/core';
+import type { EntityManager as SqlEntityManager } from '@mikro-orm/mysql';
+import { Inject, Injectable } from '@nestjs/common';
+import { IDENTITY_CONFIG, type IdentityConfig } from '../config';
+import { LoginThrottle } from '../database/entities';
+import { registerAttempt, type AttemptVerdict, type ThrottleSettings } from './login-throttle';
+
+/** Stores `registerAttempt` decisions per username, serialised by a row lock so concurrent attempts all count. */
+@Injectable()
+export class LoginThrottleService {
+  private readonly settings: ThrottleSettings;
+
+  constructor(
+    private readonly orm: MikroORM,
+    @Inject(IDENTITY_CONFIG) config: IdentityConfig,
+  ) {
+    this.settings = {
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      windowMs: config.LOGIN_WINDOW_MINUTES * 60_000,
+      lockMs: config.LOGIN_LOCK_MINUTES * 60_000,
+    };
+  }
+
+  async registerAttempt(username: string, now = new Date()): Promise<AttemptVerdict> {
+    const em = this.orm.em.fork() as SqlEntityManager;
+    return em.transactional(async (tx) => {
+      // Make sure a row exists to lock; IGNORE keeps a concurrent first attempt from failing.
+      await tx.execute(
+        'insert ignore into login_throttle (username, failures, window_started_at, locked_until) values (?, 0, ?, null)',
+        [username, now],
+      );
+      const row = await tx.findOneOrFail(LoginThrottle, { username }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const verdict = registerAttempt(row.failures === 0 ? null : row, now, this.settings);
+      if (verdict.allowed) Object.assign(row, verdict.state);
+      return verdict;
+    });
+  }
+
+  /** A successful login forgets earlier failures. */
+  async clear(username: string): Promise<void> {
+    await this.orm.em.fork().nativeDelete(LoginThrottle, { username });
+  }
+}

@@ -1,0 +1,26 @@
+import { databaseEnv, httpEnv, jwtEnv, kafkaEnv } from '@relationship/service-kit';
+import { z } from 'zod';
+
+const positiveInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Everything identity reads from its environment, validated once at start-up. */
+export const identityConfigSchema = httpEnv
+  .extend(databaseEnv.shape)
+  .extend(kafkaEnv.shape)
+  .extend(jwtEnv.shape)
+  .extend({
+    // 0 lets tests and tools pick a free port.
+    PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+    ACCESS_TOKEN_TTL_SECONDS: positiveInt(60, 86_400).default(900),
+    REFRESH_TOKEN_TTL_SECONDS: positiveInt(300, 90 * 86_400).default(604_800),
+    LOGIN_MAX_FAILURES: positiveInt(1, 100).default(5),
+    /** How long a username stays locked once it reached LOGIN_MAX_FAILURES. */
+    LOGIN_LOCK_MINUTES: positiveInt(1, 24 * 60).default(15),
+    /** Failures older than this no longer count towards the lock. */
+    LOGIN_WINDOW_MINUTES: positiveInt(1, 24 * 60).default(15),
+  });
+
+export type IdentityConfig = z.infer<typeof identityConfigSchema>;
+
+/** DI token of the validated configuration. */
+export const IDENTITY_CONFIG = Symbol('IDENTITY_CONFIG');

@@ -1,0 +1,50 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { startIdentity } from '../../testing/identity-test-app';
+
+describe('health, metrics and docs (real MariaDB + Kafka)', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await startIdentity();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('is live and ready with database and Kafka up', async () => {
+    expect((await app.inject({ method: 'GET', url: '/health/live' })).json()).toEqual({ status: 'ok' });
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ok', checks: { database: { status: 'up' }, kafka: { status: 'up' } } });
+  });
+
+  it('exposes prometheus metrics including the login counter', async () => {
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toContain('# TYPE identity_logins_total counter');
+    expect(metrics.body).toMatch(/identity_logins_total\{outcome="locked",service="identity"\} 0/);
+  });
+
+  it('documents every endpoint in OpenAPI', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/api/docs-json' })).json();
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/audit',
+      '/api/auth/login',
+      '/api/auth/logout',
+      '/api/auth/me',
+      '/api/auth/refresh',
+      '/api/auth/register',
+      '/api/users',
+      '/api/users/{id}',
+      '/api/users/{id}/deactivate',
+      '/api/users/{id}/role',
+    ]);
+    expect(doc.components.schemas.RegisterDto.properties.displayName.maxLength).toBe(100);
+  });
+
+  it('answers unknown routes with the common error body', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/nope' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual(expect.objectContaining({ statusCode: 404, error: 'Not Found', requestId: expect.any(String) }));
+  });
+});

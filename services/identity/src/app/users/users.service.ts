@@ -1,0 +1,204 @@
+import { LockMode, MikroORM, type EntityManager, type FilterQuery } from '@mikro-orm/core';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { OutboxService } from '@relationship/messaging';
+import { UserDeactivated, UserRegistered, UserRoleChanged, type Role } from '@relationship/contracts';
+import { isDuplicateKeyError } from '@relationship/persistence';
+import type { AuditContext } from '../audit/audit-context';
+import { AuditService } from '../audit/audit.service';
+import { IDENTITY_CONFIG, type IdentityConfig } from '../config';
+import { RefreshToken, User } from '../database/entities';
+import { PasswordHasher } from '../passwords/password-hasher.service';
+import { passwordPolicyFor, passwordProblems, type PasswordPolicy } from '../passwords/password-policy';
+
+export interface NewAccount {
+  username: string;
+  password: string;
+  displayName: string;
+  email?: string | null;
+  phone?: string | null;
+  role: Role;
+}
+
+export interface UserSearch {
+  role?: Role;
+  q?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** Escapes LIKE wildcards so a search for "a_b" means the literal text. */
+function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Accounts: creation (self-registration, admin-created staff, demo seed all go through `createAccount`),
+ * lookup, role changes and deactivation. Every change commits together with its audit entry and outbox event.
+ */
+@Injectable()
+export class UsersService {
+  private readonly passwordPolicy: PasswordPolicy;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    private readonly passwords: PasswordHasher,
+    @Inject(IDENTITY_CONFIG) config: IdentityConfig,
+  ) {
+    this.passwordPolicy = passwordPolicyFor(config.DEMO_MODE);
+  }
+
+  async createAccount(input: NewAccount, context: AuditContext, action: 'user.registered' | 'user.created'): Promise<User> {
+    const problems = passwordProblems(input.password, input.username, this.passwordPolicy);
+    if (problems.length) throw new BadRequestException(problems.join('; '));
+
+    const em = this.orm.em.fork();
+    // Friendly conflicts up front; the unique keys below still decide races.
+    await this.assertAvailable(em, input.username, input.email ?? null);
+    const passwordHash = await this.passwords.hash(input.password);
+
+    try {
+      return await em.transactional(async (tx) => {
+        const user = tx.create(User, {
+          username: input.username,
+          email: input.email ?? null,
+          phone: input.phone ?? null,
+          displayName: input.displayName,
+          role: input.role,
+          passwordHash,
+          status: 'active',
+          lastLoginAt: null,
+        });
+        tx.persist(user);
+        this.outbox.enqueue(tx, {
+          contract: UserRegistered,
+          correlationId: context.correlationId,
+          payload: {
+            userId: user.id,
+            username: user.username,
+            role: user.role,
+            displayName: user.displayName,
+            email: user.email ?? null,
+            phone: user.phone ?? null,
+            registeredAt: user.createdAt.toISOString(),
+          },
+        });
+        this.audit.record(tx, context, {
+          action,
+          outcome: 'success',
+          targetUserId: user.id,
+          username: user.username,
+          details: { role: user.role },
+        });
+        return user;
+      });
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw this.conflictFrom(error);
+      throw error;
+    }
+  }
+
+  async findById(id: string): Promise<User> {
+    const user = await this.orm.em.fork().findOne(User, { id });
+    if (!user) throw new NotFoundException(`user ${id} not found`);
+    return user;
+  }
+
+  async search(search: UserSearch): Promise<{ items: User[]; total: number }> {
+    const where: FilterQuery<User> = {};
+    if (search.role) where.role = search.role;
+    const q = search.q?.trim();
+    if (q) {
+      const pattern = likeContains(q.toLowerCase());
+      where.$or = [{ username: { $like: pattern } }, { displayName: { $like: pattern } }, { email: { $like: pattern } }];
+    }
+    const [items, total] = await this.orm.em.fork().findAndCount(User, where, {
+      orderBy: { createdAt: 'desc', id: 'asc' },
+      limit: search.pageSize,
+      offset: (search.page - 1) * search.pageSize,
+    });
+    return { items, total };
+  }
+
+  async changeRole(id: string, role: Role, context: AuditContext): Promise<User> {
+    if (id === context.actorUserId) throw new ConflictException('you cannot change your own role');
+    return this.orm.em.fork().transactional(async (tx) => {
+      const user = await this.lockedUser(tx, id);
+      if (user.status !== 'active') throw new ConflictException('user is deactivated');
+      const previousRole = user.role;
+      if (previousRole === role) return user; // nothing changed: no event, no audit noise
+      user.role = role;
+      this.outbox.enqueue(tx, {
+        contract: UserRoleChanged,
+        correlationId: context.correlationId,
+        payload: {
+          userId: user.id,
+          previousRole,
+          role,
+          changedBy: this.actorOf(context),
+          changedAt: new Date().toISOString(),
+        },
+      });
+      this.audit.record(tx, context, {
+        action: 'user.role_changed',
+        outcome: 'success',
+        targetUserId: user.id,
+        username: user.username,
+        details: { previousRole, role },
+      });
+      return user;
+    });
+  }
+
+  /** Deactivates the account and revokes its refresh tokens; access tokens already issued expire on their own. */
+  async deactivate(id: string, reason: string, context: AuditContext): Promise<User> {
+    if (id === context.actorUserId) throw new ConflictException('you cannot deactivate your own account');
+    return this.orm.em.fork().transactional(async (tx) => {
+      const user = await this.lockedUser(tx, id);
+      if (user.status === 'deactivated') throw new ConflictException('user is already deactivated');
+      const now = new Date();
+      user.status = 'deactivated';
+      const revokedTokens = await tx.nativeUpdate(
+        RefreshToken,
+        { user: user.id, revokedAt: null },
+        { revokedAt: now, revokedReason: 'user_deactivated' },
+      );
+      this.outbox.enqueue(tx, {
+        contract: UserDeactivated,
+        correlationId: context.correlationId,
+        payload: { userId: user.id, deactivatedBy: this.actorOf(context), reason, deactivatedAt: now.toISOString() },
+      });
+      this.audit.record(tx, context, {
+        action: 'user.deactivated',
+        outcome: 'success',
+        targetUserId: user.id,
+        username: user.username,
+        details: { reason, revokedTokens },
+      });
+      return user;
+    });
+  }
+
+  private async lockedUser(tx: EntityManager, id: string): Promise<User> {
+    const user = await tx.findOne(User, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!user) throw new NotFoundException(`user ${id} not found`);
+    return user;
+  }
+
+  private actorOf(context: AuditContext): string {
+    if (!context.actorUserId) throw new Error('this change needs an acting user');
+    return context.actorUserId;
+  }
+
+  private async assertAvailable(em: EntityManager, username: string, email: string | null): Promise<void> {
+    if (await em.count(User, { username })) throw new ConflictException('username is already taken');
+    if (email && (await em.count(User, { email }))) throw new ConflictException('email is already registered');
+  }
+
+  private conflictFrom(error: unknown): ConflictException {
+    const message = String((error as Error).message ?? '');
+    if (message.includes('user_account_email_unique')) return new ConflictException('email is already registered');
+    return new ConflictException('username is already taken');
+  }
+}
