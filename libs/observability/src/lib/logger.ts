@@ -17,6 +17,11 @@ export const REDACTED_PATHS = [
   '*.nationalId',
 ];
 
+export function isOperationalPath(url: string | undefined): boolean {
+  const path = (url ?? '').split('?')[0];
+  return path === '/metrics' || path.startsWith('/health/');
+}
+
 export interface LoggingOptions {
   service: string;
   level: string;
@@ -31,7 +36,8 @@ export function loggingModule(options: LoggingOptions): DynamicModule {
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       genReqId: (req: IncomingMessage) => String(req.headers['x-request-id'] ?? ''),
       customProps: (req: IncomingMessage) => ({ correlationId: req.headers['x-correlation-id'] ?? req.headers['x-request-id'] }),
-      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/metrics' || (req.url ?? '').startsWith('/health/') },
+      // Probes and scrapes would drown the access log; originalUrl because middleware may see a rewritten url.
+      autoLogging: { ignore: (req: IncomingMessage & { originalUrl?: string }) => isOperationalPath(req.originalUrl ?? req.url) },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

@@ -1,0 +1,125 @@
+import rateLimit from '@fastify/rate-limit';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AccessTokenVerifier } from '@relationship/auth';
+import {
+  createHttpApp,
+  createMetricsRegistry,
+} from '@relationship/service-kit';
+import { accessHook, userOf } from './access';
+import type { GatewayConfig } from './config';
+import { createGatewayMetrics } from './gateway-metrics';
+import { GatewayModule } from './gateway.module';
+import { OpenApiAggregator } from './openapi';
+import { registerUpstream } from './proxy';
+import {
+  createLimiters,
+  redisRateLimitStore,
+  type Limiters,
+} from './rate-limit';
+import { createRedisClient, redisReady } from './redis';
+import { upstreamsOf } from './upstreams';
+
+/** Largest request body the gateway forwards. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+const EXPOSED_HEADERS = [
+  'x-request-id',
+  'retry-after',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+];
+
+/**
+ * The gateway as a Nest app on fastify, not yet listening: `await (await createGatewayApp(config)).listen(...)`.
+ * It owns a Redis client (closed with the app) for the rate-limit counters shared by all replicas.
+ */
+export async function createGatewayApp(
+  config: GatewayConfig,
+): Promise<NestFastifyApplication> {
+  const registry = createMetricsRegistry('gateway');
+  const metrics = createGatewayMetrics(registry);
+  const redis = createRedisClient(config.REDIS_URL);
+  const upstreams = upstreamsOf(config);
+  const docs = new OpenApiAggregator(upstreams);
+
+  let app: NestFastifyApplication;
+  try {
+    app = await createHttpApp(
+      GatewayModule.forRoot(config, { metrics: registry, redis }),
+      {
+        service: 'gateway',
+        title: 'Relationship API',
+        description:
+          'The portal API, served by the gateway. Send the access token from POST /api/auth/login as `Authorization: Bearer <token>`.',
+        metrics: registry,
+        bodyLimitBytes: BODY_LIMIT_BYTES,
+        trustProxy: config.TRUST_PROXY,
+        patchOpenApiDocument: (own) => docs.merged(own),
+      },
+    );
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+
+  app.enableCors({
+    origin: config.CORS_ORIGINS,
+    credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: [
+      'authorization',
+      'content-type',
+      'accept',
+      'x-request-id',
+      'x-correlation-id',
+    ],
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+  });
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const limiters: { current?: Limiters } = {};
+  fastify.addHook(
+    'onRequest',
+    accessHook({
+      verifier: new AccessTokenVerifier({
+        secret: config.JWT_SECRET,
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+      }),
+      metrics,
+      limiters: () => limiters.current,
+      bodyLimitBytes: BODY_LIMIT_BYTES,
+    }),
+  );
+
+  // limiters are created through the plugin, and checked in the access hook (after authentication, so the
+  // global limit can count per user); skipOnError: a Redis failure lets the request through
+  await app.register(rateLimit, {
+    global: false,
+    skipOnError: true,
+    store: redisRateLimitStore(redis, config.RATE_LIMIT_KEY_PREFIX, metrics),
+  });
+  limiters.current = createLimiters(fastify, {
+    perMinute: config.RATE_LIMIT_PER_MINUTE,
+    authPerMinute: config.AUTH_RATE_LIMIT_PER_MINUTE,
+    userOf: (request) => userOf(request)?.id,
+  });
+
+  for (const upstream of upstreams) {
+    await registerUpstream(fastify, upstream, {
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      bodyLimitBytes: BODY_LIMIT_BYTES,
+      metrics,
+    });
+  }
+
+  fastify.addHook('onClose', async () => {
+    await redis.quit().catch(() => redis.disconnect());
+  });
+
+  // serve right away even if Redis is slow to come up: until then limits are skipped and /health/ready says why
+  await redisReady(redis, 1_000);
+  return app;
+}
