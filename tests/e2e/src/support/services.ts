@@ -47,13 +47,24 @@ async function waitUntilReady(service: RunningService, timeoutMs = 60_000): Prom
   throw new Error(`${service.name} not ready within ${timeoutMs} ms (${last}); log: ${service.logFile}`);
 }
 
-/** SIGTERM, as Kubernetes does; the services must drain and exit by themselves. */
-export async function stopService(service: RunningService, timeoutMs = 15_000): Promise<number | null> {
-  if (service.process.exitCode !== null) return service.process.exitCode;
-  const exited = new Promise<number | null>((r) => service.process.once('exit', (code) => r(code)));
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** True when the service ignored SIGTERM and had to be killed. */
+  forced: boolean;
+}
+
+/** SIGTERM, as Kubernetes does; the service must drain and exit by itself within the grace period. */
+export async function stopService(service: RunningService, timeoutMs = 15_000): Promise<Exit> {
+  if (service.process.exitCode !== null) return { code: service.process.exitCode, signal: null, forced: false };
+  const exited = new Promise<Exit>((r) => service.process.once('exit', (code, signal) => r({ code, signal, forced })));
+  let forced = false;
   service.process.kill('SIGTERM');
-  const timer = setTimeout(() => service.process.kill('SIGKILL'), timeoutMs);
-  const code = await exited;
+  const timer = setTimeout(() => {
+    forced = true;
+    service.process.kill('SIGKILL');
+  }, timeoutMs);
+  const exit = await exited;
   clearTimeout(timer);
-  return code;
+  return { ...exit, forced };
 }
