@@ -44,7 +44,9 @@ service_env() {
     "DATABASE_URL=mysql://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/relationship_$name"
   if [[ $name == gateway ]]; then
     printf '%s\n' "IDENTITY_URL=http://127.0.0.1:$(port_of identity)" "PROFILES_URL=http://127.0.0.1:$(port_of profiles)" \
-      "CORS_ORIGINS=${CORS_ORIGINS:-http://localhost:4200,http://127.0.0.1:4200}"
+      "CORS_ORIGINS=${CORS_ORIGINS:-http://localhost:4200,http://127.0.0.1:4200}" \
+      "AUTH_RATE_LIMIT_PER_MINUTE=${AUTH_RATE_LIMIT_PER_MINUTE:-300}" "RATE_LIMIT_KEY_PREFIX=demo:rl:"
+    # Everyone on a demo machine comes from 127.0.0.1, so the per-IP login limit is raised.
   fi
 }
 

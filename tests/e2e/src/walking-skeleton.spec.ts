@@ -41,6 +41,8 @@ describe('walking skeleton: gateway → identity → Kafka → profiles', () => 
       ...shared,
       IDENTITY_URL: identity.url,
       PROFILES_URL: profiles.url,
+      // Own counters, so a demo or another run on this machine never shares this run's limits.
+      RATE_LIMIT_KEY_PREFIX: `e2e:${run}:rl:`,
     });
     services.push(gatewayService);
     gateway = `${gatewayService.url}/api`;
