@@ -1,0 +1,36 @@
+import {
+  provideHttpClient,
+  withFetch,
+  withInterceptors,
+} from '@angular/common/http';
+import {
+  ApplicationConfig,
+  inject,
+  provideAppInitializer,
+  provideBrowserGlobalErrorListeners,
+} from '@angular/core';
+import { provideRouter, withComponentInputBinding } from '@angular/router';
+import { provideTranslateService } from '@ngx-translate/core';
+import { provideTranslateHttpLoader } from '@ngx-translate/http-loader';
+import { appRoutes } from './app.routes';
+import { authInterceptor } from './core/auth.interceptor';
+import { FALLBACK_LANGUAGE, LanguageService } from './core/language.service';
+
+// Zoneless is Angular 22's default: no zone.js, no provideZoneChangeDetection.
+export const appConfig: ApplicationConfig = {
+  providers: [
+    provideBrowserGlobalErrorListeners(),
+    provideHttpClient(withFetch(), withInterceptors([authInterceptor])),
+    provideRouter(appRoutes, withComponentInputBinding()),
+    provideTranslateService({
+      fallbackLang: FALLBACK_LANGUAGE,
+      // public/i18n/<lang>.json, fetched past the interceptors (no bearer token on static files)
+      loader: provideTranslateHttpLoader({
+        prefix: './i18n/',
+        suffix: '.json',
+        useHttpBackend: true,
+      }),
+    }),
+    provideAppInitializer(() => inject(LanguageService).init()),
+  ],
+};
