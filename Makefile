@@ -24,12 +24,13 @@ infra: install
 	@bash infra/local/start.sh
 
 build: deps
-	@$(ENV); npx nx run-many -t build --projects='tag:type:service' --configuration=production
+	@$(ENV); npx nx run-many -t build --projects='tag:type:service,portal' --configuration=production
 
 up: deps infra build
 	@bash infra/local/services.sh start
 	@echo
 	@echo "Relationship is up (demo data: admin/admin123, customer1..20/123456, manager1..5/123456)"
+	@echo "  Portal      : http://127.0.0.1:4200"
 	@echo "  API gateway : http://127.0.0.1:3000/api"
 	@echo "  OpenAPI     : http://127.0.0.1:3000/api/docs"
 	@echo "  Logs        : .local/log/services/"

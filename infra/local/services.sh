@@ -14,7 +14,7 @@ SECRET_FILE="$LOCAL_DIR/conf/jwt-secret"
 READY_S=${SERVICES_READY_S:-90}
 
 # name:port, in start order; the gateway last because it fronts the others.
-SERVICES=(identity:3001 profiles:3002 gateway:3000)
+SERVICES=(identity:3001 profiles:3002 gateway:3000 portal:4200)
 
 log() { printf '[services] %s\n' "$*"; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -42,6 +42,10 @@ service_env() {
     "PORT=$(port_of "$name")" "JWT_SECRET=$(jwt_secret)" \
     "KAFKA_BROKERS=$KAFKA_BROKERS" "REDIS_URL=$REDIS_URL" \
     "DATABASE_URL=mysql://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/relationship_$name"
+  if [[ $name == portal ]]; then
+    printf '%s\n' "PORTAL_PORT=$(port_of portal)" "PORTAL_HOST=127.0.0.1" "GATEWAY_URL=http://127.0.0.1:$(port_of gateway)"
+    return
+  fi
   if [[ $name == gateway ]]; then
     printf '%s\n' "IDENTITY_URL=http://127.0.0.1:$(port_of identity)" "PROFILES_URL=http://127.0.0.1:$(port_of profiles)" \
       "CORS_ORIGINS=${CORS_ORIGINS:-http://localhost:4200,http://127.0.0.1:4200}" \
@@ -67,6 +71,8 @@ start_one() {
   port=$(port_of "$name")
   pidfile="$SERVICE_RUN_DIR/$name.pid"
   main="$REPO_ROOT/dist/services/$name/main.js"
+  # The portal is static files behind a small Node server that proxies /api to the gateway.
+  [[ $name == portal ]] && main="$REPO_ROOT/frontend/portal/serve.mjs"
   if pid_alive "$pidfile"; then log "$name already running (pid $(cat "$pidfile"))"; return; fi
   [[ -f $main ]] || die "$main is missing; build first (npx nx run-many -t build)"
   mkdir -p "$SERVICE_LOG_DIR" "$SERVICE_RUN_DIR"
@@ -100,6 +106,7 @@ case "${1:-}" in
     start_one profiles &
     wait -n && wait -n || { stop_one identity; stop_one profiles; die "a service failed to start"; }
     start_one gateway
+    start_one portal
     ;;
   stop)
     for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_one "${SERVICES[i]%%:*}"; done

@@ -67,7 +67,9 @@ describe('guards', () => {
 
   it('lets @Public() routes and operational endpoints through without a token', () => {
     class Routes {
-      @Public() open() {}
+      @Public() open() {
+        return undefined;
+      }
     }
     expect(auth.canActivate(context(Routes.prototype.open).ctx)).toBe(true);
     expect(auth.canActivate(context(() => undefined, {}, '/health/ready').ctx)).toBe(true);
@@ -75,7 +77,9 @@ describe('guards', () => {
 
   it('enforces @Roles()', () => {
     class Routes {
-      @Roles('admin') adminOnly() {}
+      @Roles('admin') adminOnly() {
+        return undefined;
+      }
     }
     const { ctx, request } = context(Routes.prototype.adminOnly);
     request.user = user;
