@@ -1,0 +1,75 @@
+import { loadRepoFacts, RepoFacts } from './context';
+import { checkCompose, Compose, composeEnv, interpolate, loadCompose } from './support/compose';
+import { clone, Dict } from './support/repo';
+
+describe('docker-compose.yml', () => {
+  let facts: RepoFacts;
+  let compose: Compose;
+
+  beforeAll(async () => {
+    facts = await loadRepoFacts();
+    compose = loadCompose();
+  });
+
+  const check = (c: Compose) => checkCompose(c, { ...facts });
+
+  it('has every service of services/, each given an environment its config schema accepts, on its own port, behind healthy dependencies', () => {
+    expect(facts.serviceNames.length).toBeGreaterThan(0);
+    expect(check(compose)).toEqual([]);
+  });
+
+  it('shares one JWT secret (>= 32 characters) between the services through an anchor with a dev default', () => {
+    const secrets = facts.serviceNames.map((name) => composeEnv(compose.services[name])['JWT_SECRET']);
+    expect(new Set(secrets).size).toBe(1);
+    expect(secrets[0].length).toBeGreaterThanOrEqual(32);
+    expect(interpolate('${JWT_SECRET:-fallback}', { JWT_SECRET: 'from-the-shell' })).toBe('from-the-shell');
+  });
+
+  it('interpolates like compose: defaults, $$ escapes, and reports variables without a default', () => {
+    const missing: string[] = [];
+    expect(interpolate('a${X:-d}b${Y-e}c$$d${Z}', {}, missing)).toBe('adbec$d');
+    expect(missing).toEqual(['Z']);
+    expect(interpolate('${X:-d}', { X: '' })).toBe('d');
+    expect(interpolate('${X-d}', { X: '' })).toBe('');
+  });
+
+  // Each case breaks a copy of the real file the way drift would, and the same checker must notice.
+  const svc = (c: Compose, name: string): Dict => c.services[name];
+  const env = (c: Compose, name: string): Dict => svc(c, name)['environment'] as Dict;
+  const cases: [string, (c: Compose) => void, string][] = [
+    ['a required variable is missing', (c) => delete env(c, 'identity')['JWT_SECRET'], 'compose service "identity": identity would refuse to start: JWT_SECRET'],
+    ['a variable name has a typo', (c) => { env(c, 'profiles')['KAFKA_BROKER'] = env(c, 'profiles')['KAFKA_BROKERS']; delete env(c, 'profiles')['KAFKA_BROKERS']; }, 'KAFKA_BROKER is not a variable of profiles'],
+    ['a value the schema rejects', (c) => (env(c, 'identity')['DATABASE_URL'] = 'postgres://x'), 'identity would refuse to start: DATABASE_URL'],
+    ['the JWT secret is too short', (c) => { for (const n of facts.serviceNames) env(c, n)['JWT_SECRET'] = 'short'; }, 'JWT_SECRET: must be at least 32 characters'],
+    ['a port differs from the one the code assigns', (c) => (env(c, 'identity')['PORT'] = '3009'), 'PORT=3009 but identity\'s configuration assigns it port 3001'],
+    ['a service folder has no compose service', (c) => delete c.services['profiles'], 'services/profiles has no compose service "profiles"'],
+    ['a compose service has no folder', (c) => (c.services['ghost'] = { ...clone(svc(c, 'profiles')), build: { context: '.', dockerfile: 'docker/service.Dockerfile', args: { SERVICE: 'ghost' } } }), 'compose service "ghost" has no folder services/ghost'],
+    ['the SERVICE build arg names another service', (c) => (((svc(c, 'identity')['build'] as Dict)['args'] as Dict)['SERVICE'] = 'profiles'), 'builds SERVICE=profiles'],
+    ['an image uses latest', (c) => (svc(c, 'kafka')['image'] = 'apache/kafka:latest'), 'uses the "latest" tag'],
+    ['an image has no tag', (c) => (svc(c, 'redis')['image'] = 'redis'), 'has no tag'],
+    ['an internal service is published', (c) => (svc(c, 'identity')['ports'] = ['3001:3001']), 'only the gateway and the portal may reach the host'],
+    ['the gateway is published on the wrong port', (c) => (svc(c, 'gateway')['ports'] = ['3000:3005']), 'must publish exactly "3000:3000"'],
+    ['a dependency is not awaited as healthy', (c) => (((svc(c, 'gateway')['depends_on'] as Dict)['identity'] as Dict)['condition'] = 'service_started'), 'depends_on "identity" must use condition: service_healthy'],
+    ['a used service is not a dependency', (c) => delete (svc(c, 'gateway')['depends_on'] as Dict)['profiles'], 'compose service "gateway" uses "profiles" but does not depend_on it'],
+    ['an upstream URL uses the wrong port', (c) => (env(c, 'gateway')['PROFILES_URL'] = 'http://profiles:3999'), 'PROFILES_URL uses profiles:3999, but profiles listens on 3002'],
+    ['an upstream URL names no service', (c) => (env(c, 'gateway')['IDENTITY_URL'] = 'http://idp:3001'), 'IDENTITY_URL points at "idp", which is not a compose service'],
+    ['the brokers are not the internal listener', (c) => (env(c, 'identity')['KAFKA_BROKERS'] = 'kafka:9092'), 'KAFKA_BROKERS uses kafka:9092, but kafka listens on 19092'],
+    ['the driver does not match the MySQL image', (c) => (env(c, 'profiles')['DB_DRIVER'] = 'mariadb'), 'DB_DRIVER must be mysql'],
+    ['the database is not created by the init script', (c) => (env(c, 'identity')['DATABASE_URL'] = 'mysql://app:app@mysql:3306/relationship_nope'), 'database "relationship_nope" is not created'],
+    ['HOST is left at its default', (c) => delete env(c, 'profiles')['HOST'], 'HOST must be 0.0.0.0'],
+    ['demo mode off on the demo path', (c) => (env(c, 'identity')['DEMO_MODE'] = 'false'), 'compose is the demo path'],
+    ['a dependency has no healthcheck', (c) => delete svc(c, 'mysql')['healthcheck'], 'depends on "mysql", which has no healthcheck'],
+    ['a service healthcheck probes nothing', (c) => ((svc(c, 'identity')['healthcheck'] as Dict)['test'] = ['CMD', 'true']), 'healthcheck must call /health/ready or /health/live'],
+    ['Kafka auto-creates topics', (c) => ((svc(c, 'kafka')['environment'] as Dict)['KAFKA_AUTO_CREATE_TOPICS_ENABLE'] = 'true'), 'KAFKA_AUTO_CREATE_TOPICS_ENABLE must be false'],
+    ['a Kafka replication factor above 1', (c) => ((svc(c, 'kafka')['environment'] as Dict)['KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR'] = 3), 'must be 1 on a single broker'],
+    ['the MySQL init scripts are not mounted', (c) => (svc(c, 'mysql')['volumes'] = ['mysql-data:/var/lib/mysql']), 'must mount ./docker/mysql-init'],
+    ['JWT secrets differ', (c) => (env(c, 'gateway')['JWT_SECRET'] = 'x'.repeat(40)), 'JWT_SECRET differs between compose services'],
+    ['a variable without default', (c) => (env(c, 'identity')['JWT_SECRET'] = '${JWT_SECRET}'), '${JWT_SECRET} has no default'],
+  ];
+
+  it.each(cases)('catches drift: %s', (_title, breakIt, expected) => {
+    const broken = clone(compose);
+    breakIt(broken);
+    expect(check(broken)).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+  });
+});

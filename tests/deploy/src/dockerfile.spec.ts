@@ -1,0 +1,113 @@
+import { loadRepoFacts, RepoFacts } from './context';
+import {
+  checkDockerignore,
+  checkPortalDockerfile,
+  checkServiceDockerfile,
+  ignored,
+  parseDockerfile,
+  webpackOutputDir,
+} from './support/dockerfile';
+import { checkServeMjs, serveEnvVars, SERVE_MJS } from './support/portal';
+import { readText } from './support/repo';
+
+const SERVICE_FILE = 'docker/service.Dockerfile';
+const PORTAL_FILE = 'docker/portal.Dockerfile';
+
+describe('Dockerfiles and .dockerignore', () => {
+  let facts: RepoFacts;
+  let service: string;
+  let portal: string;
+
+  beforeAll(async () => {
+    facts = await loadRepoFacts();
+    service = readText(SERVICE_FILE);
+    portal = readText(PORTAL_FILE);
+  });
+
+  const serviceCtx = () => ({ serviceNames: facts.serviceNames, dockerignore: facts.dockerignore });
+  const portalCtx = () => ({ dockerignore: facts.dockerignore, portal: facts.portal });
+
+  it('.dockerignore keeps out node_modules, dist, .local, .nx and coverage, and nothing the build needs', () => {
+    expect(checkDockerignore(facts.dockerignore)).toEqual([]);
+  });
+
+  it(`${SERVICE_FILE} builds every folder of services/ (ARG SERVICE -> nx project, webpack output, runtime layout)`, () => {
+    expect(facts.serviceNames.map((s) => [s, webpackOutputDir(s)])).toEqual(facts.serviceNames.map((s) => [s, `dist/services/${s}`]));
+    expect(checkServiceDockerfile(service, serviceCtx())).toEqual([]);
+  });
+
+  it(`${PORTAL_FILE} builds the portal and runs ${SERVE_MJS} as a non-root user`, () => {
+    expect(checkPortalDockerfile(portal, portalCtx())).toEqual([]);
+  });
+
+  it(`${SERVE_MJS} needs nothing but Node built-ins (the portal image has no node_modules)`, () => {
+    if (!facts.portal) return;
+    expect(checkServeMjs(facts.serveMjs)).toEqual([]);
+    expect([...serveEnvVars(facts.serveMjs)]).toEqual(expect.arrayContaining(['PORTAL_HOST', 'PORTAL_PORT', 'GATEWAY_URL', 'PORTAL_DIST']));
+  });
+
+  it('parses stages, continuation lines and comments', () => {
+    const stages = parseDockerfile('# c\nFROM a:1 AS one\nRUN x \\\n  # inner comment\n  && y\nFROM one\nCMD ["z"]\n');
+    expect(stages.map((s) => [s.image, s.name, s.instructions.map((i) => `${i.keyword} ${i.args}`)])).toEqual([
+      ['a:1', 'one', ['RUN x && y']],
+      ['one', undefined, ['CMD ["z"]']],
+    ]);
+  });
+
+  it('reads .dockerignore like docker: globs, ** and ! exceptions', () => {
+    const rules = 'node_modules\n**/node_modules\n*.log\n!keep.log\ndist/\n';
+    expect(['node_modules', 'libs/x/node_modules', 'a.log', 'dist/services'].map((p) => ignored(rules, p))).toEqual([true, true, true, true]);
+    expect(['keep.log', 'services', 'distant'].map((p) => ignored(rules, p))).toEqual([false, false, false]);
+  });
+
+  // Broken copies of the real files through the same checkers.
+  const serviceCases: [string, (text: string) => string, string][] = [
+    ['ARG SERVICE missing in the runtime stage', (t) => t.replace(/(FROM node:\S+ AS runtime\n)ARG SERVICE\n/, '$1'), 'uses $SERVICE without "ARG SERVICE" in that stage'],
+    ['a latest base image', (t) => t.replace('FROM node:24-bookworm-slim AS deps', 'FROM node:latest AS deps'), 'uses the "latest" tag'],
+    ['an untagged base image', (t) => t.replace('FROM node:24-bookworm-slim AS build', 'FROM node AS build'), 'has no tag'],
+    ['a Node major the workspace does not use', (t) => t.replace('FROM node:24-bookworm-slim AS runtime', 'FROM node:22-bookworm-slim AS runtime'), 'engines require Node 24'],
+    ['running as root', (t) => t.replace(/^USER .*$/m, ''), 'sets no USER'],
+    ['a named user', (t) => t.replace(/^USER .*$/m, 'USER node'), 'use a numeric uid'],
+    ['no HEALTHCHECK', (t) => t.replace(/^HEALTHCHECK[^\n]*\\\n[^\n]*\n/m, ''), 'needs a HEALTHCHECK on /health/live'],
+    ['the healthcheck script is not copied', (t) => t.replace(/^COPY docker\/healthcheck\.mjs.*$/m, ''), 'which the final stage does not COPY'],
+    ['a different stop signal', (t) => t.replace('STOPSIGNAL SIGTERM', 'STOPSIGNAL SIGKILL'), 'STOPSIGNAL must be SIGTERM'],
+    ['shell-form CMD', (t) => t.replace('CMD ["node", "main.js"]', 'CMD node main.js'), 'CMD must be in exec form'],
+    ['the build output is looked for elsewhere', (t) => t.replaceAll('/workspace/dist/services/${SERVICE}/', '/workspace/dist/apps/${SERVICE}/'), 'but the service builds into dist/services/'],
+    ['no production configuration', (t) => t.replace('npx nx build "${SERVICE}" --configuration=production', 'npx nx build "${SERVICE}"'), 'must use --configuration=production'],
+    ['no pruned runtime install', (t) => t.replace(/^(RUN .*)npm ci --omit=dev/m, '$1npm install'), 'npm ci --omit=dev'],
+    ['a COPY source that does not exist', (t) => t.replace('COPY docker/healthcheck.mjs', 'COPY docker/health.mjs'), 'COPY source docker/health.mjs does not exist'],
+  ];
+  it.each(serviceCases)(`catches drift in ${SERVICE_FILE}: %s`, (_title, breakIt, expected) => {
+    const broken = breakIt(service);
+    expect(broken).not.toBe(service);
+    expect(checkServiceDockerfile(broken, serviceCtx())).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+  });
+
+  it('catches a service folder the Dockerfile cannot build', () => {
+    expect(checkServiceDockerfile(service, { ...serviceCtx(), serviceNames: [...facts.serviceNames, 'ghost'] })).toEqual(
+      expect.arrayContaining([expect.stringContaining('SERVICE=ghost: services/ghost/project.json does not exist')]),
+    );
+  });
+
+  const portalCases: [string, (text: string) => string, string][] = [
+    ['the browser files land elsewhere than PORTAL_DIST', (t) => t.replace('PORTAL_DIST=/app/browser', 'PORTAL_DIST=/app/public'), 'PORTAL_DIST=/app/public, but the built files are copied to'],
+    ['the build output path drifts', (t) => t.replace('ARG PORTAL_DIST=dist/frontend/portal/browser', 'ARG PORTAL_DIST=dist/portal'), 'but frontend/portal builds into dist/frontend/portal/browser'],
+    ['serve.mjs is not the command', (t) => t.replace('CMD ["node", "serve.mjs"]', 'CMD ["node", "server.js"]'), 'CMD must be ["node","serve.mjs"]'],
+    ['port 4200 not exposed', (t) => t.replace('EXPOSE 4200', 'EXPOSE 80'), 'must EXPOSE 4200'],
+  ];
+  it.each(portalCases)(`catches drift in ${PORTAL_FILE}: %s`, (title, breakIt, expected) => {
+    if (!facts.portal && title.includes('build output')) return;
+    const broken = breakIt(portal);
+    expect(broken).not.toBe(portal);
+    expect(checkPortalDockerfile(broken, portalCtx())).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+  });
+
+  it('catches a .dockerignore that lets node_modules in or keeps sources out', () => {
+    expect(checkDockerignore(facts.dockerignore.replace(/^node_modules$/m, ''))).toEqual(['.dockerignore must exclude node_modules']);
+    expect(checkDockerignore(`${facts.dockerignore}\nlibs\n`)).toEqual(['.dockerignore excludes libs, which the image build needs']);
+  });
+
+  it(`catches ${SERVE_MJS} importing a package the image does not have`, () => {
+    expect(checkServeMjs(`import http from 'node:http';\nimport express from 'express';\n`)).toEqual([expect.stringContaining('imports "express"')]);
+  });
+});

@@ -1,0 +1,151 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadAll } from 'js-yaml';
+import { loadRepoFacts, RepoFacts } from './context';
+import { checkK8s, K8sContext } from './support/k8s';
+import { containersOf, KustomizeError, missingFiles, renderKustomization, Resource, resourceId, strategicMerge } from './support/kustomize';
+import { asArray, asDict, clone, Dict, REPO_ROOT } from './support/repo';
+
+const OVERLAYS = ['base', 'overlays/dev', 'overlays/prod'] as const;
+const profileOf = (dir: (typeof OVERLAYS)[number]) => (dir === 'base' ? 'base' : dir === 'overlays/dev' ? 'dev' : 'prod');
+
+describe('k8s/ (kustomize)', () => {
+  let facts: RepoFacts;
+  let templateSecretValues: Record<string, string>;
+  const rendered = new Map<string, Resource[]>();
+
+  beforeAll(async () => {
+    facts = await loadRepoFacts();
+    for (const dir of OVERLAYS) rendered.set(dir, renderKustomization(`k8s/${dir}`));
+    const template = rendered.get('base')?.find((r) => r.kind === 'Secret' && r.metadata.name === 'relationship-secrets');
+    templateSecretValues = Object.fromEntries(Object.entries(asDict(template?.['stringData'])).map(([k, v]) => [k, String(v)]));
+  });
+
+  const ctx = (profile: K8sContext['profile']): K8sContext => ({ ...facts, profile, templateSecretValues });
+
+  it.each(OVERLAYS)('k8s/%s refers only to files that exist', (dir) => {
+    expect(missingFiles(join(REPO_ROOT, 'k8s', dir))).toEqual([]);
+  });
+
+  it.each(OVERLAYS)('k8s/%s deploys every service with matching ports, probes, env, security and availability settings', (dir) => {
+    expect(checkK8s(rendered.get(dir) ?? [], ctx(profileOf(dir)))).toEqual([]);
+  });
+
+  it('prod runs without demo data, on release images, with secrets from the external store', () => {
+    const prod = rendered.get('overlays/prod') ?? [];
+    const common = prod.find((r) => r.kind === 'ConfigMap' && r.metadata.name === 'relationship-common');
+    expect(asDict(common?.['data'])).toMatchObject({ NODE_ENV: 'production', DEMO_MODE: 'false' });
+    expect(prod.filter((r) => r.kind === 'Secret')).toEqual([]);
+    expect(prod.some((r) => r.kind === 'ExternalSecret' && r.metadata.name === 'relationship-secrets')).toBe(true);
+    for (const d of prod.filter((r) => r.kind === 'Deployment')) {
+      // A release: a semantic version or a digest, never a moving tag.
+      for (const c of containersOf(d)) expect(String(c['image'])).toMatch(/:\d+\.\d+\.\d+([-+][\w.]+)?$|@sha256:[0-9a-f]{64}$/);
+    }
+  });
+
+  it('dev turns demo mode on without touching the base defaults', () => {
+    const data = (dir: string) => asDict(rendered.get(dir)?.find((r) => r.kind === 'ConfigMap' && r.metadata.name === 'relationship-common')?.['data']);
+    expect(data('overlays/dev')).toMatchObject({ NODE_ENV: 'development', DEMO_MODE: 'true' });
+    expect(data('base')).toMatchObject({ NODE_ENV: 'production', DEMO_MODE: 'false' });
+  });
+
+  // The same checker on deliberately broken copies of the rendered production manifests.
+  const find = (rs: Resource[], kind: string, name: string) => rs.find((r) => r.kind === kind && r.metadata.name === name) as Resource;
+  const container = (rs: Resource[], name: string) => containersOf(find(rs, 'Deployment', name)).find((c) => c['name'] === name) as Dict;
+  const envList = (rs: Resource[], name: string) => container(rs, name)['env'] as Dict[];
+  const setEnv = (rs: Resource[], name: string, variable: string, value: string) => {
+    const entry = envList(rs, name).find((e) => e['name'] === variable);
+    if (entry) {
+      delete entry['valueFrom'];
+      entry['value'] = value;
+    } else envList(rs, name).push({ name: variable, value });
+  };
+  const podSpec = (rs: Resource[], name: string) => asDict(asDict(asDict(find(rs, 'Deployment', name)['spec'])['template'])['spec']);
+  const cases: [string, (rs: Resource[]) => void, string][] = [
+    ['demo mode in production', (rs) => (asDict(find(rs, 'ConfigMap', 'relationship-common')['data'])['DEMO_MODE'] = 'true'), 'DEMO_MODE=true in production'],
+    ['NODE_ENV development in production', (rs) => (asDict(find(rs, 'ConfigMap', 'relationship-common')['data'])['NODE_ENV'] = 'development'), 'NODE_ENV must be production'],
+    ['a latest image', (rs) => (container(rs, 'identity')['image'] = 'registry.bank.example/relationship/identity:latest'), 'uses the "latest" tag'],
+    ['an untagged image', (rs) => (container(rs, 'gateway')['image'] = 'relationship/gateway'), 'has no tag'],
+    ['a required variable is missing', (rs) => (container(rs, 'profiles')['env'] = envList(rs, 'profiles').filter((e) => e['name'] !== 'DATABASE_URL')), 'profiles would refuse to start: DATABASE_URL'],
+    ['a secret key that the store does not provide', (rs) => (asDict(asDict(envList(rs, 'identity').find((e) => e['name'] === 'JWT_SECRET')?.['valueFrom'])['secretKeyRef'])['key'] = 'JWT_KEY'), 'refers to key JWT_KEY of Secret relationship-secrets'],
+    ['a variable name with a typo', (rs) => setEnv(rs, 'identity', 'LOGIN_MAX_FAILURE', '5'), 'LOGIN_MAX_FAILURE is not a variable of identity'],
+    ['PORT differs from the container port', (rs) => setEnv(rs, 'profiles', 'PORT', '3999'), 'PORT env (3999) differs from containerPort 3002'],
+    ['a port the code does not assign', (rs) => { setEnv(rs, 'identity', 'PORT', '3011'); asArray(container(rs, 'identity')['ports']).map(asDict)[0]['containerPort'] = 3011; }, "identity's configuration assigns it port 3001"],
+    ['a readiness probe on the wrong path', (rs) => (asDict(asDict(container(rs, 'gateway')['readinessProbe'])['httpGet'])['path'] = '/healthz'), 'readinessProbe must GET /health/ready'],
+    ['a liveness probe on another port', (rs) => (asDict(asDict(container(rs, 'identity')['livenessProbe'])['httpGet'])['port'] = 9999), 'livenessProbe port 9999 is not the http port 3001'],
+    ['a Service port that differs', (rs) => (asArray(asDict(find(rs, 'Service', 'identity')['spec'])['ports']).map(asDict)[0]['port'] = 80), 'Service identity port 80 differs from the container port 3001'],
+    ['a Service that selects nothing', (rs) => (asDict(find(rs, 'Service', 'profiles')['spec'])['selector'] = { 'app.kubernetes.io/name': 'nope' }), 'Service profiles selects no pod'],
+    ['an upstream URL with the wrong port', (rs) => setEnv(rs, 'gateway', 'IDENTITY_URL', 'http://identity:3999'), 'IDENTITY_URL uses port 3999, Service identity listens on 3001'],
+    ['a service folder without Deployment', (rs) => rs.splice(rs.indexOf(find(rs, 'Deployment', 'profiles')), 1), 'profiles has no Deployment'],
+    ['a Deployment without folder', (rs) => rs.push({ ...clone(find(rs, 'Deployment', 'portal')), metadata: { name: 'ghost', namespace: 'relationship' } }), 'Deployment ghost has no folder services/ghost'],
+    ['replicas on the HPA-scaled gateway', (rs) => (asDict(find(rs, 'Deployment', 'gateway')['spec'])['replicas'] = 3), 'scaled by an HPA, so it must not set spec.replicas'],
+    ['no PodDisruptionBudget', (rs) => rs.splice(rs.indexOf(find(rs, 'PodDisruptionBudget', 'identity')), 1), 'identity has no PodDisruptionBudget'],
+    ['a writable root filesystem', (rs) => (asDict(container(rs, 'profiles')['securityContext'])['readOnlyRootFilesystem'] = false), 'readOnlyRootFilesystem must be true'],
+    ['privilege escalation allowed', (rs) => delete asDict(container(rs, 'gateway')['securityContext'])['allowPrivilegeEscalation'], 'allowPrivilegeEscalation must be false'],
+    ['no resource limits', (rs) => delete asDict(container(rs, 'identity')['resources'])['limits'], 'resources.limits.memory is not set'],
+    ['no topology spread', (rs) => delete podSpec(rs, 'profiles')['topologySpreadConstraints'], 'no topologySpreadConstraints'],
+    ['no grace period', (rs) => delete podSpec(rs, 'identity')['terminationGracePeriodSeconds'], 'terminationGracePeriodSeconds is not set'],
+    ['a scrape port that is not the http port', (rs) => (asDict(asDict(asDict(find(rs, 'Deployment', 'identity')['spec'])['template'])['metadata'])['annotations'] = { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090', 'prometheus.io/path': '/metrics' }), 'prometheus.io/port 9090 is not the http port 3001'],
+    ['the placeholder Secret in production', (rs) => rs.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'relationship-secrets', namespace: 'relationship' }, stringData: { JWT_SECRET: 'REPLACE-ME-with-at-least-32-random-characters' } }), 'holds placeholder values'],
+    ['the Ingress sends /api elsewhere', (rs) => (asDict(asDict(asArray(asDict(asArray(asDict(find(rs, 'Ingress', 'relationship')['spec'])['rules']).map(asDict)[0]['http'])['paths']).map(asDict)[0]['backend'])['service'])['name'] = 'portal'), 'must route /api to the gateway'],
+    ['the portal binds to loopback', (rs) => setEnv(rs, 'portal', 'PORTAL_HOST', '127.0.0.1'), 'PORTAL_HOST must be 0.0.0.0'],
+    ['the portal gets a variable serve.mjs does not read', (rs) => setEnv(rs, 'portal', 'API_URL', 'http://gateway:3000'), 'API_URL is not read by frontend/portal/serve.mjs'],
+    ['a resource outside the namespace', (rs) => (find(rs, 'Service', 'gateway').metadata.namespace = 'default'), 'Service/gateway is not in namespace relationship'],
+  ];
+
+  it.each(cases)('catches drift: %s', (_title, breakIt, expected) => {
+    const broken = clone(rendered.get('overlays/prod') ?? []);
+    breakIt(broken);
+    expect(checkK8s(broken, ctx('prod'))).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+  });
+
+  describe('the renderer', () => {
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'deploy-kustomize-'))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('refuses kustomization fields it does not implement instead of rendering something else', () => {
+      writeFileSync(join(dir, 'kustomization.yaml'), 'resources: []\ncommonLabels: {a: b}\n');
+      expect(() => renderKustomization(dir)).toThrow(KustomizeError);
+      expect(() => renderKustomization(dir)).toThrow(/commonLabels not implemented/);
+    });
+
+    it('reports a missing resource file', () => {
+      writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [gone.yaml]\n');
+      expect(missingFiles(dir)).toEqual([expect.stringContaining('-> gone.yaml')]);
+      expect(() => renderKustomization(dir)).toThrow(/gone.yaml does not exist/);
+    });
+
+    it('merges named lists by name and replaces the others', () => {
+      expect(strategicMerge({ env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }], args: ['x'] }, { env: [{ name: 'B', value: '3' }], args: ['y'] })).toEqual({
+        env: [{ name: 'A', value: '1' }, { name: 'B', value: '3' }],
+        args: ['y'],
+      });
+    });
+  });
+
+  // The renderer above stands in for kustomize on machines without it; where kubectl exists, both must agree.
+  const kubectl = (() => {
+    try {
+      execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  (kubectl ? it.each(OVERLAYS) : it.skip.each(OVERLAYS))('renders k8s/%s exactly like `kubectl kustomize` (hash suffixes aside)', (dir) => {
+    const output = execFileSync('kubectl', ['kustomize', join(REPO_ROOT, 'k8s', dir)], { encoding: 'utf8' });
+    const theirs = (loadAll(output) as Resource[]).filter(Boolean);
+    const generated = theirs.filter((r) => r.kind === 'ConfigMap').map((r) => r.metadata.name);
+    const unhash = (value: unknown): unknown => {
+      if (typeof value === 'string') return generated.includes(value) ? value.replace(/-[a-z0-9]{10}$/, '') : value;
+      if (Array.isArray(value)) return value.map(unhash);
+      if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unhash(v)]));
+      return value;
+    };
+    const byId = (rs: Resource[]) => Object.fromEntries(rs.map((r) => [resourceId(r), r]));
+    expect(byId(rendered.get(dir) ?? [])).toEqual(byId((unhash(theirs) as Resource[])));
+  });
+});

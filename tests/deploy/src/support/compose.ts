@@ -1,0 +1,286 @@
+import { load } from 'js-yaml';
+import { asArray, asDict, Dict, exists, hostPort, imageTagProblem, isDict, readText } from './repo';
+import { portalEnvProblems } from './portal';
+import { envProblems, ServiceConfig } from './service-config';
+
+export const COMPOSE_FILE = 'docker-compose.yml';
+export const SERVICE_DOCKERFILE = 'docker/service.Dockerfile';
+export const PORTAL_DOCKERFILE = 'docker/portal.Dockerfile';
+export const MYSQL_INIT_DIR = 'docker/mysql-init';
+
+/** The only services whose ports reach the host, and the ports they publish. */
+export const PUBLISHED = { gateway: 3000, portal: 4200 } as const;
+
+/** Where infrastructure listens inside the compose network. */
+export const INFRA = ['kafka', 'mysql', 'redis'] as const;
+
+export interface Compose {
+  services: Record<string, Dict>;
+  raw: Dict;
+}
+
+/**
+ * Compose variable interpolation with an empty shell environment, so every ${VAR:-default} takes its default:
+ * what `docker compose up` does on a machine that set nothing. A ${VAR} without default is reported.
+ */
+export function interpolate(value: string, env: Record<string, string> = {}, missing: string[] = []): string {
+  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, braced, op, arg, bare) => {
+    if (match === '$$') return '$';
+    const name = (braced ?? bare) as string;
+    const set = env[name];
+    if (op === ':-') return set ? set : (arg as string);
+    if (op === '-') return set !== undefined ? set : (arg as string);
+    if (set === undefined || (op === ':?' && set === '')) missing.push(name);
+    return set ?? '';
+  });
+}
+
+export function parseCompose(text: string): Compose {
+  const raw = asDict(load(text));
+  return { raw, services: asDict(raw['services']) as Record<string, Dict> };
+}
+
+export const loadCompose = (): Compose => parseCompose(readText(COMPOSE_FILE));
+
+/** A service's environment as the container sees it (list or map form, interpolated, values as strings). */
+export function composeEnv(service: Dict, missing: string[] = []): Record<string, string> {
+  const env = service['environment'];
+  const pairs: [string, string][] = Array.isArray(env)
+    ? env.map((entry) => {
+        const text = String(entry);
+        const eq = text.indexOf('=');
+        return eq < 0 ? [text, ''] : [text.slice(0, eq), text.slice(eq + 1)];
+      })
+    : Object.entries(asDict(env)).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]);
+  return Object.fromEntries(pairs.map(([k, v]) => [k, interpolate(v, {}, missing)]));
+}
+
+const dependsOn = (service: Dict): Record<string, Dict> => {
+  const value = service['depends_on'];
+  if (Array.isArray(value)) return Object.fromEntries(value.map((name) => [String(name), {}]));
+  return asDict(value) as Record<string, Dict>;
+};
+
+const buildOf = (service: Dict): Dict => (typeof service['build'] === 'string' ? { context: service['build'] } : asDict(service['build']));
+
+/** Nest services = compose services built from docker/service.Dockerfile; their name is the SERVICE build arg. */
+export function nestServicesInCompose(compose: Compose): Map<string, string> {
+  const result = new Map<string, string>();
+  for (const [name, service] of Object.entries(compose.services)) {
+    const build = buildOf(service);
+    if (build['dockerfile'] === SERVICE_DOCKERFILE) result.set(name, String(asDict(build['args'])['SERVICE'] ?? ''));
+  }
+  return result;
+}
+
+/** The port a compose service listens on inside the network (what URLs to it must use). */
+function listenPort(compose: Compose, name: string): number | undefined {
+  const service = compose.services[name];
+  if (!service) return undefined;
+  const env = composeEnv(service);
+  if (env['PORT']) return Number(env['PORT']);
+  if (env['PORTAL_PORT']) return Number(env['PORTAL_PORT']);
+  if (name === 'mysql') return 3306;
+  if (name === 'redis') return 6379;
+  return undefined;
+}
+
+/** Kafka's listener for the other containers: the advertised INTERNAL listener (host:port). */
+export function kafkaInternalListener(compose: Compose): { host: string; port: number } | undefined {
+  const env = composeEnv(compose.services['kafka'] ?? {});
+  const advertised = (env['KAFKA_ADVERTISED_LISTENERS'] ?? '').split(',').map((l) => l.trim());
+  const internal = advertised.find((l) => l.startsWith(`${env['KAFKA_INTER_BROKER_LISTENER_NAME'] ?? 'INTERNAL'}://`));
+  const match = internal && /:\/\/([^:]+):(\d+)$/.exec(internal);
+  return match ? { host: match[1], port: Number(match[2]) } : undefined;
+}
+
+/** Databases and users that docker/mysql-init creates. */
+export function mysqlInitObjects(sql: string): { databases: Set<string>; users: Set<string> } {
+  const databases = new Set([...sql.matchAll(/CREATE\s+DATABASE\s+(?:IF\s+NOT\s+EXISTS\s+)?`?(\w+)`?/gi)].map((m) => m[1]));
+  const users = new Set([...sql.matchAll(/CREATE\s+USER\s+(?:IF\s+NOT\s+EXISTS\s+)?'([^']+)'@'%'/gi)].map((m) => m[1]));
+  return { databases, users };
+}
+
+export interface ComposeContext {
+  services: Map<string, ServiceConfig>;
+  serviceNames: string[];
+  portal: boolean;
+  mysqlInitSql: string;
+  /** frontend/portal/serve.mjs, which the portal container runs. */
+  serveMjs: string;
+}
+
+/**
+ * An address a container uses (URL or host:port) must name a compose service on the port it listens on.
+ * Returns the service it names, so the caller can require it in depends_on.
+ */
+function checkAddress(compose: Compose, where: string, variable: string, value: string, problems: string[]): string | undefined {
+  const target = hostPort(value);
+  if (!target) {
+    problems.push(`${where}: ${variable}=${value} is not an address`);
+    return undefined;
+  }
+  if (!compose.services[target.host]) {
+    problems.push(`${where}: ${variable} points at "${target.host}", which is not a compose service`);
+    return undefined;
+  }
+  const port = target.host === 'kafka' ? kafkaInternalListener(compose)?.port : listenPort(compose, target.host);
+  if (target.port !== port) problems.push(`${where}: ${variable} uses ${target.host}:${target.port}, but ${target.host} listens on ${port}`);
+  return target.host;
+}
+
+/** Every way docker-compose.yml can drift from the code. Returns human-readable problems; empty = fine. */
+export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
+  const problems: string[] = [];
+  const nest = nestServicesInCompose(compose);
+
+  // -- one compose service per folder of services/, and the other way round
+  for (const name of ctx.serviceNames) {
+    if (!compose.services[name]) problems.push(`services/${name} has no compose service "${name}"`);
+    else if (!nest.has(name)) problems.push(`compose service "${name}" is not built from ${SERVICE_DOCKERFILE}`);
+    else if (nest.get(name) !== name) problems.push(`compose service "${name}" builds SERVICE=${nest.get(name)} (must be its own folder name)`);
+  }
+  for (const [name, arg] of nest) {
+    if (!ctx.serviceNames.includes(name)) problems.push(`compose service "${name}" has no folder services/${name}`);
+    if (arg && !exists(`services/${arg}/project.json`)) problems.push(`compose service "${name}": build arg SERVICE=${arg} but services/${arg}/project.json does not exist`);
+  }
+  for (const infra of INFRA) if (!compose.services[infra]) problems.push(`compose has no "${infra}" service`);
+  if (ctx.portal && !compose.services['portal']) problems.push('the portal exists (frontend/portal) but compose has no "portal" service');
+
+  // -- images: explicit, never latest; build files exist
+  for (const [name, service] of Object.entries(compose.services)) {
+    const image = service['image'];
+    if (typeof image !== 'string') {
+      if (!service['build']) problems.push(`compose service "${name}" has neither image nor build`);
+    } else {
+      const problem = imageTagProblem(interpolate(image));
+      if (problem) problems.push(`compose service "${name}": ${problem}`);
+    }
+    const build = buildOf(service);
+    if (service['build']) {
+      if (build['context'] !== '.') problems.push(`compose service "${name}": build context must be the repository root "." (the Dockerfiles build the Nx workspace)`);
+      const dockerfile = String(build['dockerfile'] ?? 'Dockerfile');
+      if (!exists(dockerfile)) problems.push(`compose service "${name}": build.dockerfile ${dockerfile} does not exist`);
+    }
+  }
+
+  // -- published ports: only the gateway and the portal, on their own ports
+  for (const [name, service] of Object.entries(compose.services)) {
+    const ports = asArray(service['ports']).map((p) => (isDict(p) ? `${p['published']}:${p['target']}` : String(p)));
+    const expected = (PUBLISHED as Record<string, number>)[name];
+    if (expected === undefined) {
+      if (ports.length) problems.push(`compose service "${name}" publishes ${ports.join(', ')}: only the gateway and the portal may reach the host`);
+      continue;
+    }
+    if (!compose.services[name]) continue;
+    const target = listenPort(compose, name);
+    if (ports.length !== 1 || ports[0] !== `${expected}:${target}`) {
+      problems.push(`compose service "${name}" must publish exactly "${expected}:${target}" (its listening port), has [${ports.join(', ')}]`);
+    }
+  }
+  for (const name of Object.keys(PUBLISHED)) {
+    if (compose.services[name] && !asArray(compose.services[name]['ports']).length) problems.push(`compose service "${name}" is not published on the host`);
+  }
+
+  // -- healthchecks everywhere, and depends_on only on healthy services
+  for (const [name, service] of Object.entries(compose.services)) {
+    const healthcheck = asDict(service['healthcheck']);
+    const test = asArray(healthcheck['test']).map(String).join(' ') || String(healthcheck['test'] ?? '');
+    if (!test || healthcheck['disable'] === true) problems.push(`compose service "${name}" has no healthcheck`);
+    if (nest.has(name) && !/\/health\/(ready|live)\b/.test(test)) problems.push(`compose service "${name}": healthcheck must call /health/ready or /health/live, is "${test}"`);
+    for (const [dependency, options] of Object.entries(dependsOn(service))) {
+      if (!compose.services[dependency]) problems.push(`compose service "${name}" depends on unknown service "${dependency}"`);
+      else if (!isDict(compose.services[dependency]['healthcheck'])) problems.push(`compose service "${name}" depends on "${dependency}", which has no healthcheck`);
+      if (options['condition'] !== 'service_healthy') problems.push(`compose service "${name}": depends_on "${dependency}" must use condition: service_healthy`);
+    }
+  }
+
+  // -- each Nest service: env accepted by its schema, ports, and every address it uses is a healthy dependency
+  const kafka = kafkaInternalListener(compose);
+  const init = mysqlInitObjects(ctx.mysqlInitSql);
+  const secrets = new Map<string, string>();
+  for (const name of ctx.serviceNames) {
+    const service = compose.services[name];
+    const config = ctx.services.get(name);
+    if (!service || !config) continue;
+    const missing: string[] = [];
+    const env = composeEnv(service, missing);
+    const where = `compose service "${name}"`;
+    for (const variable of missing) problems.push(`${where}: \${${variable}} has no default, so a plain "docker compose up" fails`);
+    problems.push(...envProblems(where, config, env));
+
+    if (env['HOST'] !== '0.0.0.0') problems.push(`${where}: HOST must be 0.0.0.0 in a container (is ${env['HOST'] ?? 'unset'}, the service defaults to 127.0.0.1)`);
+    if (env['NODE_ENV'] !== 'development' || env['DEMO_MODE'] !== 'true') problems.push(`${where}: compose is the demo path: NODE_ENV=development and DEMO_MODE=true`);
+    if (!env['PORT']) problems.push(`${where}: PORT is not set`);
+    else if (config.defaultPort !== undefined && Number(env['PORT']) !== config.defaultPort) {
+      problems.push(`${where}: PORT=${env['PORT']} but ${name}'s configuration assigns it port ${config.defaultPort}`);
+    }
+    if (env['JWT_SECRET'] !== undefined) secrets.set(name, env['JWT_SECRET']);
+
+    const needs = new Set<string>();
+    const requireTarget = (variable: string, value: string) => {
+      const host = checkAddress(compose, where, variable, value, problems);
+      if (host) needs.add(host);
+    };
+    for (const [variable, value] of Object.entries(env)) {
+      if (/_URL$/.test(variable) && /^[a-z]+:\/\//.test(value)) requireTarget(variable, value);
+    }
+    for (const broker of (env['KAFKA_BROKERS'] ?? '').split(',').map((b) => b.trim()).filter(Boolean)) {
+      requireTarget('KAFKA_BROKERS', broker);
+    }
+    if (env['DATABASE_URL']) {
+      const url = new URL(env['DATABASE_URL'].replace(/^mariadb:/, 'mysql:'));
+      const database = url.pathname.slice(1);
+      if (database !== `relationship_${name}`) problems.push(`${where}: DATABASE_URL names database "${database}", expected relationship_${name}`);
+      if (!init.databases.has(database)) problems.push(`${where}: database "${database}" is not created by ${MYSQL_INIT_DIR}`);
+      if (!init.users.has(decodeURIComponent(url.username))) problems.push(`${where}: user "${url.username}" is not created by ${MYSQL_INIT_DIR}`);
+      const mysqlImage = String(compose.services[url.hostname]?.['image'] ?? '');
+      if (mysqlImage.startsWith('mysql:') && env['DB_DRIVER'] !== 'mysql') problems.push(`${where}: the database is ${mysqlImage}, so DB_DRIVER must be mysql (is ${env['DB_DRIVER'] ?? 'unset, i.e. mariadb'})`);
+    }
+    const declared = dependsOn(service);
+    for (const dependency of needs) {
+      if (!declared[dependency]) problems.push(`${where} uses "${dependency}" but does not depend_on it (condition: service_healthy)`);
+    }
+  }
+  if (new Set(secrets.values()).size > 1) problems.push(`JWT_SECRET differs between compose services (${[...secrets.keys()].join(', ')}): tokens signed by identity would not verify elsewhere`);
+
+  // -- the portal: serve.mjs configured by its own variables, reaching the gateway
+  if (compose.services['portal']) {
+    const portal = compose.services['portal'];
+    const where = 'compose service "portal"';
+    const env = composeEnv(portal);
+    if (buildOf(portal)['dockerfile'] !== PORTAL_DOCKERFILE) problems.push(`${where} must build from ${PORTAL_DOCKERFILE}`);
+    if (ctx.portal) problems.push(...portalEnvProblems(where, env, ctx.serveMjs));
+    if (env['GATEWAY_URL'] && checkAddress(compose, where, 'GATEWAY_URL', env['GATEWAY_URL'], problems) !== 'gateway') {
+      problems.push(`${where}: GATEWAY_URL must point at the gateway`);
+    }
+    if (!dependsOn(portal)['gateway']) problems.push(`${where} proxies /api to the gateway and must depend_on it`);
+    const test = asArray(asDict(portal['healthcheck'])['test']).map(String).join(' ');
+    if (!/\/health\/(ready|live)\b/.test(test)) problems.push(`${where}: healthcheck must call /health/ready or /health/live`);
+  }
+
+  // -- Kafka: single node KRaft, no auto-created topics, replication 1, an internal listener for the containers
+  const kafkaEnv = composeEnv(compose.services['kafka'] ?? {});
+  if (compose.services['kafka']) {
+    const expect = (key: string, value: string) => {
+      if (kafkaEnv[key] !== value) problems.push(`compose kafka: ${key} must be ${value} (is ${kafkaEnv[key] ?? 'unset'})`);
+    };
+    expect('KAFKA_PROCESS_ROLES', 'broker,controller');
+    expect('KAFKA_AUTO_CREATE_TOPICS_ENABLE', 'false');
+    if (!kafkaEnv['KAFKA_NODE_ID']) problems.push('compose kafka: KAFKA_NODE_ID is not set');
+    for (const [key, value] of Object.entries(kafkaEnv)) {
+      if (/(REPLICATION_FACTOR|MIN_ISR|MIN_INSYNC_REPLICAS)$/.test(key) && value !== '1') problems.push(`compose kafka: ${key} must be 1 on a single broker (is ${value})`);
+    }
+    for (const key of ['KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR', 'KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR', 'KAFKA_TRANSACTION_STATE_LOG_MIN_ISR']) {
+      if (!kafkaEnv[key]) problems.push(`compose kafka: ${key} must be set to 1 (the default of 3 cannot be met by one broker)`);
+    }
+    if (!kafka || kafka.host !== 'kafka') problems.push('compose kafka: KAFKA_ADVERTISED_LISTENERS needs an internal listener advertised as kafka:<port> for the other containers');
+  }
+
+  // -- MySQL: the init scripts are mounted
+  if (compose.services['mysql']) {
+    const volumes = asArray(compose.services['mysql']['volumes']).map(String);
+    if (!volumes.some((v) => v.startsWith(`./${MYSQL_INIT_DIR}:/docker-entrypoint-initdb.d`))) problems.push(`compose mysql must mount ./${MYSQL_INIT_DIR} on /docker-entrypoint-initdb.d`);
+  }
+  return problems;
+}

@@ -1,0 +1,43 @@
+import { builtinModules } from 'node:module';
+import { exists, readText } from './repo';
+
+export const SERVE_MJS = 'frontend/portal/serve.mjs';
+export const PORTAL_PORT = 4200;
+
+/** Variables serve.mjs reads (process.env.NAME or process.env['NAME']). */
+export function serveEnvVars(text: string): Set<string> {
+  return new Set([...text.matchAll(/process\.env(?:\.([A-Z_][A-Z0-9_]*)|\[\s*['"]([A-Z_][A-Z0-9_]*)['"]\s*\])/g)].map((m) => m[1] ?? m[2]));
+}
+
+/** Module specifiers serve.mjs imports (static and dynamic). */
+export function serveImports(text: string): string[] {
+  return [
+    ...[...text.matchAll(/^\s*import\s+(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]/gm)].map((m) => m[1]),
+    ...[...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]),
+    ...[...text.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]),
+  ];
+}
+
+const isBuiltin = (specifier: string) => specifier.startsWith('node:') || builtinModules.includes(specifier);
+
+/** The portal image copies serve.mjs alone, without node_modules: it must stay on Node built-ins. */
+export function checkServeMjs(text: string): string[] {
+  return serveImports(text)
+    .filter((s) => !isBuiltin(s))
+    .map((s) => `${SERVE_MJS} imports "${s}", but the portal image (docker/portal.Dockerfile) has no node_modules: use Node built-ins, or install it in the image`);
+}
+
+export const readServeMjs = (): string => (exists(SERVE_MJS) ? readText(SERVE_MJS) : '');
+
+/** A portal container's environment against what serve.mjs reads. */
+export function portalEnvProblems(where: string, env: Record<string, string>, serveText: string): string[] {
+  const problems: string[] = [];
+  const known = serveEnvVars(serveText);
+  for (const key of Object.keys(env)) {
+    if (!known.has(key) && key !== 'NODE_ENV' && key !== 'NODE_OPTIONS') problems.push(`${where}: ${key} is not read by ${SERVE_MJS}`);
+  }
+  if (env['PORTAL_HOST'] !== '0.0.0.0') problems.push(`${where}: PORTAL_HOST must be 0.0.0.0 in a container (is ${env['PORTAL_HOST'] ?? 'unset'}; serve.mjs defaults to 127.0.0.1)`);
+  if (Number(env['PORTAL_PORT']) !== PORTAL_PORT) problems.push(`${where}: PORTAL_PORT must be ${PORTAL_PORT} (is ${env['PORTAL_PORT'] ?? 'unset'})`);
+  if (!env['GATEWAY_URL']) problems.push(`${where}: GATEWAY_URL is not set (serve.mjs would proxy /api to 127.0.0.1:3000, i.e. itself)`);
+  return problems;
+}
