@@ -4,3 +4,4 @@ export * from './lib/validation';
 export * from './lib/request-meta';
 export * from './lib/bootstrap';
 export * from './lib/masking';
+export * from './lib/run-service';
