@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { EventContract } from './define-event';
 import { EventEnvelope, envelopeSchema } from './envelope';
-import { ProfileCreated } from './events/profile-created';
+import { AssignmentChanged } from './events/assignment-changed';
+import { ManagerAvailabilityChanged } from './events/manager-availability-changed';
+import { ManagerCapacityChanged } from './events/manager-capacity-changed';
+import { ManagerRegistered } from './events/manager-registered';
+import { ManagerUpdated } from './events/manager-updated';
+import { ProfileCreated, ProfileCreatedV2 } from './events/profile-created';
+import { ProfileUpdated } from './events/profile-updated';
 import { UserDeactivated } from './events/user-deactivated';
 import { UserRegistered } from './events/user-registered';
 import { UserRoleChanged } from './events/user-role-changed';
@@ -10,7 +16,19 @@ import { UserRoleChanged } from './events/user-role-changed';
 type AnyContract = EventContract<string, any>;
 
 /** Every event contract the platform knows, for validation at the edge. */
-export const EVENT_CONTRACTS: readonly AnyContract[] = [UserRegistered, UserRoleChanged, UserDeactivated, ProfileCreated];
+export const EVENT_CONTRACTS: readonly AnyContract[] = [
+  UserRegistered,
+  UserRoleChanged,
+  UserDeactivated,
+  ProfileCreated,
+  ProfileCreatedV2,
+  ProfileUpdated,
+  ManagerRegistered,
+  ManagerUpdated,
+  ManagerCapacityChanged,
+  ManagerAvailabilityChanged,
+  AssignmentChanged,
+];
 
 const byTypeAndVersion = new Map(EVENT_CONTRACTS.map((c) => [`${c.type}@${c.version}`, c]));
 
