@@ -1,0 +1,2 @@
+export * from './lib/factors';
+export * from './lib/score';
