@@ -15,3 +15,4 @@ export * from './lib/events/manager-updated';
 export * from './lib/events/manager-capacity-changed';
 export * from './lib/events/manager-availability-changed';
 export * from './lib/events/assignment-changed';
+export * from './lib/domain/branches';
