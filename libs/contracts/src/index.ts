@@ -16,3 +16,8 @@ export * from './lib/events/manager-capacity-changed';
 export * from './lib/events/manager-availability-changed';
 export * from './lib/events/assignment-changed';
 export * from './lib/domain/branches';
+export * from './lib/domain/explanation';
+export * from './lib/events/match-proposed';
+export * from './lib/events/match-accepted';
+export * from './lib/events/match-rejected';
+export * from './lib/events/rebalance-completed';

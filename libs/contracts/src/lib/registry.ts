@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { EventContract } from './define-event';
 import { EventEnvelope, envelopeSchema } from './envelope';
 import { AssignmentChanged } from './events/assignment-changed';
+import { MatchAccepted } from './events/match-accepted';
+import { MatchProposed } from './events/match-proposed';
+import { MatchRejected } from './events/match-rejected';
+import { RebalanceCompleted } from './events/rebalance-completed';
 import { ManagerAvailabilityChanged } from './events/manager-availability-changed';
 import { ManagerCapacityChanged } from './events/manager-capacity-changed';
 import { ManagerRegistered } from './events/manager-registered';
@@ -28,6 +32,10 @@ export const EVENT_CONTRACTS: readonly AnyContract[] = [
   ManagerCapacityChanged,
   ManagerAvailabilityChanged,
   AssignmentChanged,
+  MatchProposed,
+  MatchAccepted,
+  MatchRejected,
+  RebalanceCompleted,
 ];
 
 const byTypeAndVersion = new Map(EVENT_CONTRACTS.map((c) => [`${c.type}@${c.version}`, c]));

@@ -7,6 +7,7 @@ export enum Topic {
   ProfilesCustomer = 'profiles.customer.v1',
   ManagersManager = 'managers.manager.v1',
   MatchingAssignment = 'matching.assignment.v1',
+  MatchingRun = 'matching.run.v1',
 }
 
 /** Partition counts sized for the consumer replicas we intend to run. */
@@ -15,6 +16,7 @@ export const TOPIC_PARTITIONS: Record<Topic, number> = {
   [Topic.ProfilesCustomer]: 6,
   [Topic.ManagersManager]: 3,
   [Topic.MatchingAssignment]: 6,
+  [Topic.MatchingRun]: 1,
 };
 
 export const DEAD_LETTER_SUFFIX = '.dlq';

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { defineEvent } from '../../define-event';
+import { MatchExplanation } from '../../domain/explanation';
 import { Topic } from '../../topics';
 
 /**
  * The current manager of a customer changed (matching owns assignments). Published by matching; profiles keeps
- * a read model of it so a manager sees only their own book. Full score explanation arrives with the matching issue.
+ * a read model of it so a manager sees only their own book.
  */
 export const AssignmentChangedValue = z
   .object({
@@ -17,6 +18,8 @@ export const AssignmentChangedValue = z
     reason: z.enum(['rebalance', 'incremental', 'manual', 'manager_left', 'accepted', 'declined']),
     runId: z.uuid().nullable(),
     score: z.number().min(0).max(100).nullable(),
+    /** The explanation of `score`; absent for removals. */
+    explanation: MatchExplanation.optional(),
     changedAt: z.iso.datetime({ offset: true }),
   })
   .strict();
