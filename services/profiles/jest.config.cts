@@ -7,4 +7,7 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'html'],
   coverageDirectory: '../../coverage/services/profiles',
+  // Integration suites share one MariaDB test database and recreate it: run them one at a time.
+  maxWorkers: 1,
+  testTimeout: 60_000,
 };

@@ -56,6 +56,8 @@ describe('route policy', () => {
 
       ['GET', '/api/profiles/me', 'customer', 'allow'],
       ['PATCH', '/api/profiles/me', 'customer', 'allow'],
+      ['GET', '/api/profiles/risk-questionnaire', 'customer', 'allow'],
+      ['POST', '/api/profiles/risk-questionnaire', 'customer', 'forbidden'],
       ['GET', '/api/profiles/me', 'manager', 'forbidden'],
       ['GET', '/api/profiles/me', 'admin', 'forbidden'],
       ['GET', '/api/profiles', 'customer', 'forbidden'],

@@ -65,6 +65,8 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
 
   // portraits: a customer only their own; staff the rest (profiles narrows a manager to their own book)
   { methods: ['GET', 'PATCH'], path: '/api/profiles/me', access: CUSTOMER },
+  // the questionnaire a customer answers (and staff read): any signed-in caller
+  { methods: READ, path: '/api/profiles/risk-questionnaire', access: 'authenticated' },
   { methods: ANY, path: '/api/profiles/**', access: STAFF },
 
   { methods: READ, path: '/api/managers/**', access: STAFF },

@@ -1,15 +1,27 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from '@relationship/auth';
-import { KafkaReadiness, messagingEntities, MessagingModule } from '@relationship/messaging';
+import { KafkaReadiness, MessagingModule } from '@relationship/messaging';
 import { HealthModule, loggingModule, MetricsModule } from '@relationship/observability';
 import { DatabaseReadiness, databaseReadinessProvider, ormOptions } from '@relationship/persistence';
 import type { Registry } from 'prom-client';
-import { profilesMigrations } from '../migrations/Migration20261125000000_initial';
-import type { ProfilesConfig } from './config';
-import { CustomerPortraitSchema } from './portraits/customer-portrait.entity';
+import { profilesMigrations } from '../migrations';
+import { AssignmentEventsConsumer } from './assignments/assignment-events.consumer';
+import { AssignmentsService } from './assignments/assignments.service';
+import { PROFILES_CONFIG, type ProfilesConfig } from './config';
+import { profilesEntities } from './database/entities';
+import { ExportService } from './import-export/export.service';
+import { ImportExportController } from './import-export/import-export.controller';
+import { ImportService } from './import-export/import.service';
+import { PortraitStore } from './portraits/portrait-store';
+import { PortraitWriter } from './portraits/portrait-writer';
 import { PortraitsController } from './portraits/portraits.controller';
 import { PortraitsService } from './portraits/portraits.service';
+import { ReferenceController } from './reference/reference.controller';
+import { ReferenceService } from './reference/reference.service';
+import { RulesController } from './rules/rules.controller';
+import { RulesService } from './rules/rules.service';
+import { SearchService } from './search/search.service';
 import { UserEventsConsumer } from './user-events/user-events.consumer';
 
 export const SERVICE_NAME = 'profiles';
@@ -22,9 +34,8 @@ export class AppModule {
       imports: [
         loggingModule({ service: SERVICE_NAME, level: config.LOG_LEVEL }),
         MetricsModule.forRoot(metrics),
-        MikroOrmModule.forRoot(
-          ormOptions(config, { entities: [CustomerPortraitSchema, ...messagingEntities], migrations: profilesMigrations }),
-        ),
+        // Services fork their own EntityManager per operation, so no request-context middleware.
+        MikroOrmModule.forRoot({ ...ormOptions(config, { entities: profilesEntities, migrations: profilesMigrations }), colors: false, registerRequestContext: false }),
         MessagingModule.forRoot({
           service: SERVICE_NAME,
           brokers: config.KAFKA_BROKERS,
@@ -34,9 +45,19 @@ export class AppModule {
         AuthModule.forRoot({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
         HealthModule.forRoot({ providers: [databaseReadinessProvider], checks: [DatabaseReadiness, KafkaReadiness] }),
       ],
-      controllers: [PortraitsController, UserEventsConsumer],
+      // Static routes (rules, import, export, branches, tags) before the portraits controller's `:id`.
+      controllers: [RulesController, ImportExportController, ReferenceController, PortraitsController, UserEventsConsumer, AssignmentEventsConsumer],
       providers: [
+        { provide: PROFILES_CONFIG, useValue: config },
+        PortraitStore,
+        PortraitWriter,
         PortraitsService,
+        ReferenceService,
+        RulesService,
+        SearchService,
+        ImportService,
+        ExportService,
+        AssignmentsService,
       ],
     };
   }

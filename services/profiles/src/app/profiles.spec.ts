@@ -73,16 +73,21 @@ describe('profiles service (real MariaDB and Kafka)', () => {
     expect((await orm.schema.getUpdateSchemaSQL({ wrap: false })).trim()).toBe('');
   });
 
-  it('creates one portrait per registered customer, emits ProfileCreated, and skips a redelivery', async () => {
+  it('creates one portrait per registered customer with the defaults, emits ProfileCreated v2, and skips a redelivery', async () => {
     const event = registered();
     await publish(event);
     await publish(event);
     // A later event for the same user lands on the same partition, so once it is applied both copies were seen.
     await deliver(registered('customer', event.key));
 
-    const rows = await sql('select id, display_name, version from customer_portrait where user_id = ?', [event.key]);
+    const rows = await sql(
+      'select id, display_name, version, segment, aum_cny, preferred_language, lifecycle_stage, consent_profiling, consent_marketing, consent_data_sharing, origin from customer_portrait where user_id = ?',
+      [event.key],
+    );
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ display_name: '李娜', version: 1 });
+    expect(rows[0]).toMatchObject({ display_name: '李娜', version: 1, segment: 'mass', preferred_language: 'zh-CN', lifecycle_stage: 'new', origin: 'registration' });
+    expect(Number(rows[0].aum_cny)).toBe(0);
+    expect([rows[0].consent_profiling, rows[0].consent_marketing, rows[0].consent_data_sharing].map(Number)).toEqual([0, 0, 0]);
 
     await eventually('ProfileCreated published', async () =>
       (await sql("select 1 from outbox_message where event_type = 'ProfileCreated' and message_key = ? and published_at is not null", [rows[0].id])).length > 0,
@@ -92,7 +97,18 @@ describe('profiles service (real MariaDB and Kafka)', () => {
     ]);
     expect(outbox).toHaveLength(1);
     expect(outbox[0].published_at).not.toBeNull();
-    expect(JSON.parse(outbox[0].envelope).payload).toMatchObject({ userId: event.key, profileVersion: 1 });
+    const envelope = JSON.parse(outbox[0].envelope);
+    expect(envelope).toMatchObject({ type: 'ProfileCreated', version: 2, source: 'profiles', key: rows[0].id });
+    expect(envelope.payload).toMatchObject({
+      customerId: rows[0].id,
+      profileVersion: 1,
+      origin: 'registration',
+      snapshot: { userId: event.key, segment: 'mass', aumCny: 0, preferredLanguage: 'zh-CN', lifecycleStage: 'new', consent: { profiling: false, marketing: false, data_sharing: false } },
+    });
+    // Matching never needs contact data: the event carries none.
+    expect(outbox[0].envelope).not.toMatch(/13812345678|example\.com|李娜/);
+    const audit = await sql("select action, actor_id from audit_entry where entity_id = ?", [rows[0].id]);
+    expect(audit).toEqual([{ action: 'portrait.created', actor_id: null }]);
   });
 
   it('creates no portrait for a manager account', async () => {
@@ -106,7 +122,7 @@ describe('profiles service (real MariaDB and Kafka)', () => {
     await deliver(event);
     const mine = await app.inject({ method: 'GET', url: '/api/profiles/me', headers: { authorization: `Bearer ${token('customer', event.key)}` } });
     expect(mine.statusCode).toBe(200);
-    expect(mine.json()).toMatchObject({ userId: event.key, displayName: '李娜' });
+    expect(mine.json()).toMatchObject({ userId: event.key, displayName: '李娜', phone: '13812345678', segment: 'mass', masked: false });
 
     const stranger = await app.inject({ method: 'GET', url: '/api/profiles/me', headers: { authorization: `Bearer ${token('customer')}` } });
     expect(stranger.statusCode).toBe(404);

@@ -1,6 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 import { messagingTablesSql } from '@relationship/messaging';
 
+/** The foundation's schema: the empty portrait and the outbox. */
 export class Migration20261125000000_initial extends Migration {
   override async up(): Promise<void> {
     this.addSql(
@@ -10,5 +11,3 @@ export class Migration20261125000000_initial extends Migration {
     for (const sql of messagingTablesSql()) this.addSql(sql);
   }
 }
-
-export const profilesMigrations = [{ name: 'Migration20261125000000_initial', class: Migration20261125000000_initial }];

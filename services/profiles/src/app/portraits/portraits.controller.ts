@@ -1,50 +1,120 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '@relationship/auth';
-import { CustomerPortrait } from './customer-portrait.entity';
-import { ListPortraitsQuery, PortraitDto, PortraitPageDto } from './dto/portrait.dto';
+import { ReqMeta, type RequestMeta } from '@relationship/service-kit';
+import { uuidParam } from '../common/uuid-param.pipe';
+import { writeContextOf } from '../common/write-context';
+import { RISK_QUESTIONS } from '../domain/risk-questionnaire';
+import { SearchQueryDto } from '../search/dto/search-query.dto';
+import { SearchService } from '../search/search.service';
+import { CreatePortraitDto, CustomerUpdateDto, UpdatePortraitDto } from './dto/portrait-input.dto';
+import { PortraitPageView, PortraitView, toPortraitView } from './dto/portrait.view';
+import { changesFromDto, customerChangesFrom } from './portrait-changes';
 import { PortraitsService } from './portraits.service';
-
-function toDto(p: CustomerPortrait): PortraitDto {
-  return {
-    id: p.id,
-    userId: p.userId,
-    displayName: p.displayName,
-    email: p.email ?? null,
-    phone: p.phone ?? null,
-    version: p.version,
-    createdAt: p.createdAt.toISOString(),
-    updatedAt: p.updatedAt.toISOString(),
-  };
-}
 
 @ApiTags('profiles')
 @ApiBearerAuth()
 @Controller('profiles')
 export class PortraitsController {
-  constructor(private readonly portraits: PortraitsService) {}
+  constructor(
+    private readonly portraits: PortraitsService,
+    private readonly search: SearchService,
+  ) {}
 
-  /** A customer reads only their own portrait. */
   @Get('me')
   @Roles('customer')
-  @ApiOkResponse({ type: PortraitDto })
-  async mine(@CurrentUser() user: AuthUser): Promise<PortraitDto> {
-    return toDto(await this.portraits.findByUserId(user.id));
+  @ApiOperation({ summary: 'My own portrait, unmasked' })
+  @ApiOkResponse({ type: PortraitView })
+  async mine(@CurrentUser() user: AuthUser): Promise<PortraitView> {
+    return toPortraitView(await this.portraits.findByUserId(user.id), user);
   }
 
-  // Managers get their own book once assignments exist (matching issue); until then only admins read others.
+  @Patch('me')
+  @Roles('customer')
+  @ApiOperation({ summary: 'Change my own editable fields: contact preferences, interests, declared needs, questionnaire answers, consent' })
+  @ApiBody({ type: CustomerUpdateDto })
+  @ApiOkResponse({ type: PortraitView })
+  @ApiForbiddenResponse({ description: 'a field only staff may change (named in the message)' })
+  @ApiBadRequestResponse({ description: 'unknown field or invalid value (named in the message)' })
+  async updateMine(@Body() body: unknown, @CurrentUser() user: AuthUser, @ReqMeta() meta: RequestMeta): Promise<PortraitView> {
+    const changes = await customerChangesFrom(body);
+    return toPortraitView(await this.portraits.updateMine(user.id, changes, writeContextOf(user, meta)), user);
+  }
+
+  @Get('risk-questionnaire')
+  @ApiOperation({ summary: 'The risk questionnaire: 10 questions, answers A–D; the total score maps to C1–C5' })
+  riskQuestionnaire(): { questions: typeof RISK_QUESTIONS; levels: Record<string, string> } {
+    return { questions: RISK_QUESTIONS, levels: { C1: '10–15', C2: '16–21', C3: '22–27', C4: '28–33', C5: '34–40' } };
+  }
+
   @Get()
+  @Roles('manager', 'admin')
+  @ApiOperation({ summary: 'Search portraits (a manager only ever sees their own book), masked per role' })
+  @ApiOkResponse({ type: PortraitPageView })
+  async list(@Query() query: SearchQueryDto, @CurrentUser() user: AuthUser): Promise<PortraitPageView> {
+    const page = await this.search.search(query, user);
+    const now = new Date();
+    return { ...page, items: page.items.map((p) => toPortraitView(p, user, now)) };
+  }
+
+  @Post()
   @Roles('admin')
-  @ApiOkResponse({ type: PortraitPageDto })
-  async list(@Query() query: ListPortraitsQuery): Promise<PortraitPageDto> {
-    const page = await this.portraits.list(query.page, query.pageSize);
-    return { ...page, items: page.items.map(toDto) };
+  @ApiOperation({ summary: 'Create a customer without a login (emits ProfileCreated v2, origin staff)' })
+  @ApiCreatedResponse({ type: PortraitView })
+  @ApiConflictResponse({ description: 'nationalIdNumber already recorded' })
+  async create(@Body() dto: CreatePortraitDto, @CurrentUser() user: AuthUser, @ReqMeta() meta: RequestMeta): Promise<PortraitView> {
+    const portrait = await this.portraits.create(dto.displayName, changesFromDto(dto), writeContextOf(user, meta));
+    return toPortraitView(portrait, user);
   }
 
   @Get(':id')
+  @Roles('manager', 'admin')
+  @ApiOperation({ summary: 'One portrait: admins any, managers only customers assigned to them (masked)' })
+  @ApiOkResponse({ type: PortraitView })
+  @ApiNotFoundResponse({ description: 'no such portrait, or not in your book' })
+  async one(@Param('id', uuidParam()) id: string, @CurrentUser() user: AuthUser): Promise<PortraitView> {
+    return toPortraitView(await this.portraits.findForViewer(id, user), user);
+  }
+
+  @Patch(':id')
   @Roles('admin')
-  @ApiOkResponse({ type: PortraitDto })
-  async one(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string): Promise<PortraitDto> {
-    return toDto(await this.portraits.findById(id));
+  @ApiOperation({ summary: 'Change a portrait; `version` must be the one you read (409 otherwise)' })
+  @ApiOkResponse({ type: PortraitView })
+  @ApiConflictResponse({ description: 'version mismatch, or nationalIdNumber already recorded' })
+  async update(
+    @Param('id', uuidParam()) id: string,
+    @Body() dto: UpdatePortraitDto,
+    @CurrentUser() user: AuthUser,
+    @ReqMeta() meta: RequestMeta,
+  ): Promise<PortraitView> {
+    return toPortraitView(await this.portraits.update(id, changesFromDto(dto), dto.version, writeContextOf(user, meta)), user);
+  }
+
+  @Get(':id/history')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Audit trail of one portrait (PII masked), oldest first' })
+  async history(@Param('id', uuidParam()) id: string) {
+    const entries = await this.portraits.history(id);
+    return entries.map((e) => ({
+      id: String(e.id),
+      occurredAt: e.occurredAt.toISOString(),
+      actorId: e.actorId ?? null,
+      actorRole: e.actorRole ?? null,
+      action: e.action,
+      before: e.before ?? null,
+      after: e.after ?? null,
+      requestId: e.requestId ?? null,
+    }));
   }
 }

@@ -1,0 +1,46 @@
+import { buildSearchSql, type SearchFilter } from './search-query';
+
+const base: SearchFilter = { sort: 'aum', order: 'desc', page: 1, pageSize: 20 };
+
+describe('search SQL', () => {
+  it('lists everything by AUM with an id tie-breaker in the same direction', () => {
+    const sql = buildSearchSql(base);
+    expect(sql.pageSql).toBe('select c.id from customer_portrait c order by c.aum_cny desc, c.id desc limit ? offset ?');
+    expect(sql.pageParams).toEqual([20, 0]);
+    expect(sql.countSql).toBe('select count(*) as n from customer_portrait c');
+  });
+
+  it('combines every filter as parameters, never as SQL text', () => {
+    const sql = buildSearchSql({
+      ...base,
+      segments: ['affluent', 'private'],
+      riskLevels: ['C3'],
+      branches: ['SH-PD-001'],
+      cities: ["上海'; drop table x; --"],
+      aumMin: 1,
+      aumMax: 2,
+      assignedManagerId: 'm',
+      tags: ['vip', 'vip', 'retiree'],
+      needs: ['retirement'],
+      q: '欧阳娜',
+      sort: 'name',
+      order: 'asc',
+      page: 3,
+      pageSize: 10,
+    });
+    expect(sql.pageSql).not.toContain('drop table');
+    expect(sql.countSql).toContain('c.segment in (?, ?) and c.risk_level in (?) and c.home_branch_id in (?) and c.city in (?)');
+    expect(sql.countSql).toContain('c.aum_cny >= ? and c.aum_cny <= ? and c.assigned_manager_id = ?');
+    expect(sql.countSql.match(/customer_tag/g)).toHaveLength(2);
+    expect(sql.countSql).toContain('join customer_name_gram g1 on g1.customer_id = g0.customer_id and g1.gram = ? where g0.gram = ?');
+    expect(sql.countParams).toEqual(['affluent', 'private', 'C3', 'SH-PD-001', "上海'; drop table x; --", 1, 2, 'm', 'vip', 'retiree', 'retirement', '阳娜', '欧阳', '%欧阳娜%']);
+    expect(sql.pageSql).toMatch(/order by c.display_name asc, c.id asc limit \? offset \?$/);
+    expect(sql.pageParams.slice(-2)).toEqual([10, 20]);
+  });
+
+  it('filters the unassigned and escapes LIKE wildcards in names', () => {
+    const sql = buildSearchSql({ ...base, unassigned: true, q: 'a_%b' });
+    expect(sql.countSql).toContain('c.assigned_manager_id is null');
+    expect(sql.countParams.at(-1)).toBe('%a\\_\\%b%');
+  });
+});

@@ -1,0 +1,102 @@
+import { normaliseName, queryGrams } from '../domain/name-grams';
+
+export const SEARCH_SORTS = ['aum', 'name', 'updatedAt', 'createdAt'] as const;
+export type SearchSort = (typeof SEARCH_SORTS)[number];
+
+export interface SearchFilter {
+  q?: string;
+  tags?: readonly string[];
+  needs?: readonly string[];
+  segments?: readonly string[];
+  riskLevels?: readonly string[];
+  branches?: readonly string[];
+  cities?: readonly string[];
+  aumMin?: number;
+  aumMax?: number;
+  assignedManagerId?: string;
+  unassigned?: boolean;
+  sort: SearchSort;
+  order: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+}
+
+export interface SearchSql {
+  /** Ids of the requested page, in order. */
+  pageSql: string;
+  pageParams: unknown[];
+  countSql: string;
+  countParams: unknown[];
+}
+
+const SORT_COLUMNS: Record<SearchSort, string> = {
+  aum: 'c.aum_cny',
+  name: 'c.display_name',
+  updatedAt: 'c.updated_at',
+  createdAt: 'c.created_at',
+};
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The search as two parameterised statements (never string-built values): page ids and total.
+ * Every filter is sargable: equality/IN on the leading column of an `(x, aum_cny)` index, a range on `aum_cny`,
+ * `IN (select customer_id …)` semi-joins on `(tag_code, customer_id)` / `(need_code, customer_id)`, and name grams
+ * instead of a `%x%` scan. The tie-breaker `id` runs in the same direction as the sort, so an `(x, aum_cny)` index
+ * (which carries the primary key) delivers rows already ordered.
+ */
+export function buildSearchSql(filter: SearchFilter): SearchSql {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const inList = (column: string, values: readonly unknown[] | undefined) => {
+    if (!values?.length) return;
+    where.push(`${column} in (${placeholders(values.length)})`);
+    params.push(...values);
+  };
+  inList('c.segment', filter.segments);
+  inList('c.risk_level', filter.riskLevels);
+  inList('c.home_branch_id', filter.branches);
+  inList('c.city', filter.cities);
+  if (filter.aumMin !== undefined) {
+    where.push('c.aum_cny >= ?');
+    params.push(filter.aumMin);
+  }
+  if (filter.aumMax !== undefined) {
+    where.push('c.aum_cny <= ?');
+    params.push(filter.aumMax);
+  }
+  if (filter.assignedManagerId) {
+    where.push('c.assigned_manager_id = ?');
+    params.push(filter.assignedManagerId);
+  }
+  if (filter.unassigned) where.push('c.assigned_manager_id is null');
+  for (const tag of new Set(filter.tags ?? [])) {
+    where.push('c.id in (select t.customer_id from customer_tag t where t.tag_code = ?)');
+    params.push(tag);
+  }
+  for (const need of new Set(filter.needs ?? [])) {
+    where.push('c.id in (select n.customer_id from customer_need n where n.need_code = ?)');
+    params.push(need);
+  }
+  const q = filter.q ? normaliseName(filter.q) : '';
+  if (q) {
+    const grams = queryGrams(q);
+    const joins = grams.slice(1).map((_, i) => ` join customer_name_gram g${i + 1} on g${i + 1}.customer_id = g0.customer_id and g${i + 1}.gram = ?`);
+    where.push(`c.id in (select g0.customer_id from customer_name_gram g0${joins.join('')} where g0.gram = ?)`);
+    params.push(...grams.slice(1), grams[0]);
+    // Pairs in any order could match more than the query: confirm the substring on the candidates.
+    if (Array.from(q).length > 2) {
+      where.push("replace(replace(lower(c.display_name), ' ', ''), '·', '') like ?");
+      params.push(`%${escapeLike(q)}%`);
+    }
+  }
+  const whereSql = where.length ? ` where ${where.join(' and ')}` : '';
+  const direction = filter.order === 'asc' ? 'asc' : 'desc';
+  return {
+    pageSql: `select c.id from customer_portrait c${whereSql} order by ${SORT_COLUMNS[filter.sort]} ${direction}, c.id ${direction} limit ? offset ?`,
+    pageParams: [...params, filter.pageSize, (filter.page - 1) * filter.pageSize],
+    countSql: `select count(*) as n from customer_portrait c${whereSql}`,
+    countParams: params,
+  };
+}

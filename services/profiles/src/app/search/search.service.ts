@@ -1,0 +1,65 @@
+import { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/mysql';
+import { ForbiddenException, Injectable } from '@nestjs/common';
+import type { Viewer } from '../domain/masking';
+import type { Portrait } from '../domain/portrait';
+import { CustomerPortrait } from '../portraits/customer-portrait.entity';
+import { PortraitStore } from '../portraits/portrait-store';
+import type { SearchQueryDto } from './dto/search-query.dto';
+import { buildSearchSql, type SearchFilter } from './search-query';
+
+export interface PortraitPage {
+  items: Portrait[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+@Injectable()
+export class SearchService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly store: PortraitStore,
+  ) {}
+
+  /** The filter a viewer may run: a manager only ever searches their own book. */
+  filterFor(query: SearchQueryDto, viewer: Viewer): SearchFilter {
+    const filter: SearchFilter = {
+      q: query.q,
+      tags: query.tag,
+      needs: query.need,
+      segments: query.segment,
+      riskLevels: query.riskLevel,
+      branches: query.branch,
+      cities: query.city,
+      aumMin: query.aumMin,
+      aumMax: query.aumMax,
+      assignedManagerId: query.assignedManagerId,
+      unassigned: query.unassigned,
+      sort: query.sort,
+      order: query.order,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
+    if (viewer.role === 'manager') {
+      if (query.assignedManagerId && query.assignedManagerId !== viewer.id) throw new ForbiddenException('assignedManagerId: a manager sees only their own book');
+      if (query.unassigned) throw new ForbiddenException('unassigned: a manager sees only their own book');
+      filter.assignedManagerId = viewer.id;
+    }
+    return filter;
+  }
+
+  async search(query: SearchQueryDto, viewer: Viewer): Promise<PortraitPage> {
+    const filter = this.filterFor(query, viewer);
+    const sql = buildSearchSql(filter);
+    const em = this.orm.em.fork() as EntityManager;
+    // Two connections from the pool: the page and the total run side by side.
+    const [ids, count] = await Promise.all([
+      em.execute<{ id: string }[]>(sql.pageSql, sql.pageParams),
+      (this.orm.em.fork() as EntityManager).execute<{ n: number | string }[]>(sql.countSql, sql.countParams),
+    ]);
+    const rows = ids.length ? await em.find(CustomerPortrait, { id: { $in: ids.map((r) => r.id) } }, { disableIdentityMap: true }) : [];
+    const byId = new Map((await this.store.complete(em, rows)).map((p) => [p.id, p]));
+    return { items: ids.flatMap((r) => byId.get(r.id) ?? []), total: Number(count[0]?.n ?? 0), page: filter.page, pageSize: filter.pageSize };
+  }
+}
