@@ -14,7 +14,7 @@ SECRET_FILE="$LOCAL_DIR/conf/jwt-secret"
 READY_S=${SERVICES_READY_S:-90}
 
 # name:port, in start order; the gateway last because it fronts the others.
-SERVICES=(identity:3001 profiles:3002 gateway:3000 portal:4200)
+SERVICES=(identity:3001 profiles:3002 managers:3003 gateway:3000 portal:4200)
 
 log() { printf '[services] %s\n' "$*"; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -48,6 +48,7 @@ service_env() {
   fi
   if [[ $name == gateway ]]; then
     printf '%s\n' "IDENTITY_URL=http://127.0.0.1:$(port_of identity)" "PROFILES_URL=http://127.0.0.1:$(port_of profiles)" \
+      "MANAGERS_URL=http://127.0.0.1:$(port_of managers)" \
       "CORS_ORIGINS=${CORS_ORIGINS:-http://localhost:4200,http://127.0.0.1:4200}" \
       "AUTH_RATE_LIMIT_PER_MINUTE=${AUTH_RATE_LIMIT_PER_MINUTE:-300}" "RATE_LIMIT_KEY_PREFIX=demo:rl:"
     # Everyone on a demo machine comes from 127.0.0.1, so the per-IP login limit is raised.
@@ -104,7 +105,8 @@ case "${1:-}" in
   start)
     start_one identity &
     start_one profiles &
-    wait -n && wait -n || { stop_one identity; stop_one profiles; die "a service failed to start"; }
+    start_one managers &
+    wait -n && wait -n && wait -n || { stop_one identity; stop_one profiles; stop_one managers; die "a service failed to start"; }
     start_one gateway
     start_one portal
     ;;

@@ -34,7 +34,8 @@ export interface AccessOptions {
   metrics: GatewayMetrics;
   /** Filled in once @fastify/rate-limit is loaded (before the first request). */
   limiters: () => Limiters | undefined;
-  bodyLimitBytes: number;
+  /** The largest declared body accepted on a path (bulk operations accept more). */
+  bodyLimitFor: (path: string) => number;
   rules?: readonly RouteRule[];
 }
 
@@ -64,7 +65,7 @@ function notFound(
  */
 export function accessHook(options: AccessOptions): onRequestAsyncHookHandler {
   const policy = compilePolicy(options.rules ?? ROUTE_POLICY);
-  const { verifier, metrics, bodyLimitBytes } = options;
+  const { verifier, metrics, bodyLimitFor } = options;
 
   const reject = (
     reply: FastifyReply,
@@ -90,6 +91,7 @@ export function accessHook(options: AccessOptions): onRequestAsyncHookHandler {
     if (!rule) return notFound(request, reply, path);
 
     const declaredLength = Number(request.headers['content-length'] ?? 0);
+    const bodyLimitBytes = bodyLimitFor(path);
     if (declaredLength > bodyLimitBytes) {
       void reply.header('connection', 'close');
       return send(

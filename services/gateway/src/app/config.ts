@@ -51,6 +51,9 @@ export const gatewayEnv = httpEnv
     /** Prefix of the rate-limit counters in Redis (tests use a unique one per run). */
     RATE_LIMIT_KEY_PREFIX: z.string().min(1).max(100).default('gateway:rl:'),
     UPSTREAM_TIMEOUT_MS: positiveInt(300_000).default(10_000),
+    /** Limits of bulk operations (CSV import/export, apply-all), which move large bodies and run for minutes. */
+    BULK_BODY_LIMIT_BYTES: positiveInt(1024 * 1024 * 1024).default(100 * 1024 * 1024),
+    BULK_TIMEOUT_MS: positiveInt(3_600_000).default(300_000),
     /**
      * Whose X-Forwarded-For the gateway believes when it decides a client's address (per-IP rate limits, the
      * X-Forwarded-For it sends on). Default: proxies on private networks (an ingress or load balancer), never

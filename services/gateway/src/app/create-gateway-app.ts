@@ -17,7 +17,7 @@ import {
   type Limiters,
 } from './rate-limit';
 import { createRedisClient, redisReady } from './redis';
-import { upstreamsOf } from './upstreams';
+import { isBulkPath, upstreamsOf } from './upstreams';
 
 /** Largest request body the gateway forwards. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -90,7 +90,7 @@ export async function createGatewayApp(
       }),
       metrics,
       limiters: () => limiters.current,
-      bodyLimitBytes: BODY_LIMIT_BYTES,
+      bodyLimitFor: (path) => (isBulkPath(upstreams, path) ? config.BULK_BODY_LIMIT_BYTES : BODY_LIMIT_BYTES),
     }),
   );
 
@@ -111,6 +111,7 @@ export async function createGatewayApp(
     await registerUpstream(fastify, upstream, {
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
       bodyLimitBytes: BODY_LIMIT_BYTES,
+      bulk: { timeoutMs: config.BULK_TIMEOUT_MS, bodyLimitBytes: config.BULK_BODY_LIMIT_BYTES },
       metrics,
     });
   }

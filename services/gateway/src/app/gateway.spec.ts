@@ -394,6 +394,20 @@ describe('gateway: routing, authorization, errors, docs', () => {
     );
   });
 
+  it('gives bulk paths (CSV import) the bulk body limit and timeout, and only them', async () => {
+    const csv = 'displayName\n' + 'x'.repeat(BODY_LIMIT_BYTES + 10);
+    const headers = { 'content-type': 'text/csv', ...bearer(tokenFor('admin')) };
+    const imported = await fetch(`${gw.url}/api/profiles/import?mode=valid-only&slow=1`, { method: 'POST', headers, body: csv });
+    // The stand-in answers after 3 s, past UPSTREAM_TIMEOUT_MS (500 ms): only the bulk timeout lets it through.
+    expect(imported.status).toBe(200);
+    const seen = profiles.saw('POST', '/api/profiles/import');
+    expect(seen).toHaveLength(1);
+    expect(seen[0].body).toHaveLength(csv.length);
+
+    const notBulk = await fetch(`${gw.url}/api/profiles/some-other-path`, { method: 'POST', headers, body: csv });
+    await expectErrorBody(notBulk, 413, /larger than 1048576 bytes/);
+  }, 15_000);
+
   it('refuses a chunked body (no content-length) over 1 MiB with 413', async () => {
     const chunk = new Uint8Array(64 * 1024).fill(120);
     let sent = 0;
@@ -404,7 +418,8 @@ describe('gateway: routing, authorization, errors, docs', () => {
         controller.enqueue(chunk);
       },
     });
-    const response = await fetch(`${gw.url}/api/profiles/import`, {
+    // Not a bulk path: bulk paths (CSV import) have their own, larger limit.
+    const response = await fetch(`${gw.url}/api/profiles/bulk-looking-but-not-bulk`, {
       method: 'POST',
       headers: { ...bearer(tokenFor('admin')), 'content-type': 'text/csv' },
       body,

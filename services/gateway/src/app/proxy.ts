@@ -21,6 +21,8 @@ type TimedRequest = FastifyRequest & { [kStartedAt]?: number };
 export interface ProxyOptions {
   timeoutMs: number;
   bodyLimitBytes: number;
+  /** Limits of the upstream's bulk paths (see Upstream.bulkPaths). */
+  bulk?: { timeoutMs: number; bodyLimitBytes: number };
   metrics: GatewayMetrics;
 }
 
@@ -34,11 +36,25 @@ export async function registerUpstream(
   upstream: Upstream,
   options: ProxyOptions,
 ): Promise<void> {
-  const { metrics, timeoutMs } = options;
   const routes = upstream.prefixes.flatMap((p) => {
     const relative = p.slice('/api'.length);
     return [relative, `${relative}/*`];
   });
+  await registerProxy(fastify, upstream, routes, options);
+  // Exact bulk paths win over the prefix wildcard in the router, so only they get the bulk limits.
+  if (upstream.bulkPaths?.length && options.bulk) {
+    const bulkRoutes = upstream.bulkPaths.map((p) => p.slice('/api'.length));
+    await registerProxy(fastify, upstream, bulkRoutes, { ...options, ...options.bulk });
+  }
+}
+
+async function registerProxy(
+  fastify: FastifyInstance,
+  upstream: Upstream,
+  routes: string[],
+  options: ProxyOptions,
+): Promise<void> {
+  const { metrics, timeoutMs } = options;
 
   const fail = (reply: FastifyReply, status: number, message: string) => {
     const request = reply.request as TimedRequest;

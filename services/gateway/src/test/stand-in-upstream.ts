@@ -19,7 +19,7 @@ export interface StandIn {
 
 /**
  * A real HTTP server standing in for a service: records every request and echoes method, url, headers and
- * body as JSON. `/api/docs-json` serves `docs`; any path ending in `/slow` answers after `slowMs`.
+ * body as JSON. `/api/docs-json` serves `docs`; any path ending in `/slow` (or with `slow=1` in its query) answers after `slowMs`.
  */
 export async function startStandIn(
   options: { docs?: object; slowMs?: number } = {},
@@ -49,7 +49,7 @@ export async function startStandIn(
       body,
     };
     received.push(record);
-    if (request.url.split('?')[0].endsWith('/slow'))
+    if (request.url.split('?')[0].endsWith('/slow') || request.url.includes('slow=1'))
       await new Promise((r) => setTimeout(r, options.slowMs ?? 2_000).unref());
     return reply.header('x-upstream', 'stand-in').send({
       ...record,

@@ -1,0 +1,19 @@
+import type { AuthUser } from '@relationship/auth';
+import type { RequestMeta } from '@relationship/service-kit';
+
+/** Who makes a change and from which request: copied onto audit rows and outgoing events. */
+export interface WriteContext {
+  actor: { id: string; role: string } | null;
+  requestId: string | null;
+  correlationId: string | null;
+  reason?: string | null;
+}
+
+export function writeContextOf(meta: RequestMeta, user: Pick<AuthUser, 'id' | 'role'>, reason?: string | null): WriteContext {
+  return { actor: { id: user.id, role: user.role }, requestId: meta.requestId, correlationId: meta.correlationId, reason: reason ?? null };
+}
+
+/** Changes the service makes on its own (demo seed, account links from events), not on behalf of a caller. */
+export function systemContext(what: string, correlationId: string | null = null): WriteContext {
+  return { actor: null, requestId: null, correlationId: correlationId ?? `system:${what}`, reason: what };
+}

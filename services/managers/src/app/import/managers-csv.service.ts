@@ -1,0 +1,196 @@
+import { MikroORM } from '@mikro-orm/core';
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { BranchesService } from '../branches/branches.service';
+import { inTransaction } from '../common/transaction';
+import type { WriteContext } from '../common/write-context';
+import type { ManagerFilterQuery } from '../registry/dto/list-managers.query';
+import { Manager } from '../registry/manager.entity';
+import { conflictFrom, ManagersService } from '../registry/managers.service';
+import { decodeCsv } from './csv-encoding';
+import type { ImportMode, ImportReportView } from './import-report.view';
+import {
+  crossCheckRows,
+  csvHeader,
+  csvRows,
+  MAX_REPORTED_ERRORS,
+  parseManagerCsv,
+  validateCsvRecord,
+  type CsvManagerRow,
+  type CsvProblem,
+  type ExistingManagers,
+} from './manager-csv';
+
+export interface ImportOptions {
+  mode: ImportMode;
+  dryRun: boolean;
+}
+
+const LOOKUP_CHUNK = 1000;
+const FLUSH_EVERY = 500;
+
+/** CSV import (validate everything, then write all or the valid rows in one transaction) and export. */
+@Injectable()
+export class ManagersCsvService {
+  private readonly logger = new Logger(ManagersCsvService.name);
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly managers: ManagersService,
+    private readonly branches: BranchesService,
+  ) {}
+
+  async import(file: Buffer, options: ImportOptions, context: WriteContext): Promise<ImportReportView> {
+    const report: ImportReportView = {
+      outcome: 'rejected',
+      mode: options.mode,
+      dryRun: options.dryRun,
+      encoding: null,
+      rows: 0,
+      validRows: 0,
+      importedRows: 0,
+      errorCount: 0,
+      errors: [],
+      warnings: [],
+      imported: [],
+    };
+    const reject = (problems: CsvProblem[]) => {
+      report.errorCount = problems.length;
+      report.errors = problems.slice(0, MAX_REPORTED_ERRORS);
+      return report;
+    };
+
+    const decoded = decodeCsv(file);
+    if (!decoded.ok) return reject([{ row: null, column: null, message: decoded.message }]);
+    report.encoding = decoded.encoding;
+    if (decoded.note) report.warnings.push(decoded.note);
+
+    const parsed = parseManagerCsv(decoded.text);
+    if (parsed.fileProblems.length) return reject(parsed.fileProblems);
+    report.rows = parsed.records.length + parsed.rowProblems.filter((p) => p.column === null).length;
+
+    const knownBranches = new Set((await this.branches.all()).map((b) => b.id));
+    const problems: CsvProblem[] = [...parsed.rowProblems];
+    const rows: CsvManagerRow[] = [];
+    for (const record of parsed.records) {
+      const checked = validateCsvRecord(record.row, record.values, knownBranches);
+      problems.push(...checked.problems);
+      if (checked.row) rows.push(checked.row);
+    }
+    const crossed = crossCheckRows(rows, await this.existing(rows));
+    problems.push(...crossed.problems);
+    problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+    report.validRows = crossed.valid.length;
+    report.errorCount = problems.length;
+    report.errors = problems.slice(0, MAX_REPORTED_ERRORS);
+
+    if (report.rows === 0) {
+      report.errors.push({ row: null, column: null, message: 'the file has a header but no data rows' });
+      report.errorCount += 1;
+      return report;
+    }
+    if (problems.length && options.mode === 'all-or-nothing') return report;
+    if (options.dryRun) {
+      report.outcome = 'validated';
+      return report;
+    }
+    if (!crossed.valid.length) return report;
+
+    report.imported = await this.write(crossed.valid, context);
+    report.importedRows = report.imported.length;
+    report.outcome = problems.length ? 'partially_imported' : 'imported';
+    this.logger.log({ imported: report.importedRows, errors: report.errorCount, requestId: context.requestId }, 'managers imported');
+    return report;
+  }
+
+  /** All rows in one transaction: each with its ManagerRegistered event and audit row, or none. */
+  private async write(rows: CsvManagerRow[], context: WriteContext): Promise<ImportReportView['imported']> {
+    const ids = new Map(rows.map((r) => [r.fields.employeeNo, randomUUID()]));
+    const coverEmployeeNos = rows.map((r) => r.fields.coverEmployeeNo).filter((c): c is string => c !== null && !ids.has(c));
+    const coverIds = new Map((await this.lookUp('employeeNo', coverEmployeeNos)).map((m) => [m.employeeNo, m.id]));
+    try {
+      return await inTransaction(this.orm, async (tx) => {
+        const imported: ImportReportView['imported'] = [];
+        for (const [i, r] of rows.entries()) {
+          const { coverEmployeeNo, ...fields } = r.fields;
+          const id = ids.get(fields.employeeNo) as string;
+          const coverManagerId = coverEmployeeNo ? (ids.get(coverEmployeeNo) ?? coverIds.get(coverEmployeeNo) ?? null) : null;
+          await this.managers.insert(tx, { ...fields, id, coverManagerId }, context, 'manager.imported');
+          imported.push({ row: r.row, employeeNo: fields.employeeNo, id });
+          if ((i + 1) % FLUSH_EVERY === 0) {
+            await tx.flush();
+            tx.clear();
+          }
+        }
+        return imported;
+      });
+    } catch (error) {
+      // Someone created one of these employee numbers since the checks ran: nothing was written.
+      throw conflictFrom(error);
+    }
+  }
+
+  private async existing(rows: CsvManagerRow[]): Promise<ExistingManagers> {
+    const employeeNos = rows.map((r) => r.fields.employeeNo);
+    const covers = rows.map((r) => r.fields.coverEmployeeNo).filter((c): c is string => c !== null);
+    const emails = rows.map((r) => r.fields.email).filter((e): e is string => e !== null);
+    const userIds = rows.map((r) => r.fields.userId).filter((u): u is string => u !== null);
+    const byEmployeeNo = await this.lookUp('employeeNo', [...employeeNos, ...covers]);
+    return {
+      employeeNos: new Set(byEmployeeNo.map((m) => m.employeeNo)),
+      emails: new Set((await this.lookUp('email', emails)).map((m) => m.email as string)),
+      userIds: new Set((await this.lookUp('userId', userIds)).map((m) => m.userId as string)),
+      byEmployeeNo: new Map(byEmployeeNo.map((m) => [m.employeeNo, { id: m.id, availability: m.availability }])),
+    };
+  }
+
+  private async lookUp(field: 'employeeNo' | 'email' | 'userId', values: string[]): Promise<Pick<Manager, 'id' | 'employeeNo' | 'email' | 'userId' | 'availability'>[]> {
+    const found: Pick<Manager, 'id' | 'employeeNo' | 'email' | 'userId' | 'availability'>[] = [];
+    const distinct = [...new Set(values)];
+    for (let i = 0; i < distinct.length; i += LOOKUP_CHUNK) {
+      const chunk = distinct.slice(i, i + LOOKUP_CHUNK);
+      found.push(
+        ...(await this.orm.em
+          .fork()
+          .find(Manager, { [field]: { $in: chunk } }, { fields: ['id', 'employeeNo', 'email', 'userId', 'availability'] })),
+      );
+    }
+    return found;
+  }
+
+  /** The registry (filtered) as CSV chunks: header first, then a chunk per page of managers. */
+  async *export(filter: ManagerFilterQuery): AsyncGenerator<string> {
+    yield csvHeader();
+    for await (const batch of this.managers.iterate(filter)) {
+      const coverIds = batch.map((m) => m.coverManagerId).filter((c): c is string => !!c);
+      const covers = coverIds.length
+        ? new Map((await this.orm.em.fork().find(Manager, { id: { $in: coverIds } }, { fields: ['id', 'employeeNo'] })).map((m) => [m.id, m.employeeNo]))
+        : new Map<string, string>();
+      yield csvRows(
+        batch.map((m) => ({
+          employeeNo: m.employeeNo,
+          displayName: m.displayName,
+          branchId: m.branch.id,
+          title: m.title,
+          level: m.level,
+          expertise: m.expertise,
+          certifications: m.certifications,
+          languages: m.languages,
+          segmentsServed: m.segmentsServed,
+          interests: m.interests,
+          capacity: m.capacity,
+          availability: m.availability,
+          leaveFrom: m.leaveFrom ?? null,
+          leaveUntil: m.leaveUntil ?? null,
+          coverEmployeeNo: m.coverManagerId ? (covers.get(m.coverManagerId) ?? null) : null,
+          satisfaction: m.satisfaction ?? null,
+          retention: m.retention ?? null,
+          aumGrowth: m.aumGrowth ?? null,
+          email: m.email ?? null,
+          phone: m.phone ?? null,
+          userId: m.userId ?? null,
+        })),
+      );
+    }
+  }
+}

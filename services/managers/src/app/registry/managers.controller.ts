@@ -1,0 +1,205 @@
+import { Body, Controller, Get, Headers, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { CurrentUser, Roles, type AuthUser } from '@relationship/auth';
+import { ReqMeta, type RequestMeta } from '@relationship/service-kit';
+import type { FastifyReply } from 'fastify';
+import { BranchesService } from '../branches/branches.service';
+import { etagOf, expectedVersion, requireExpectedVersion } from '../common/if-match';
+import { uuidParam } from '../common/uuid-param.pipe';
+import { writeContextOf } from '../common/write-context';
+import { ListManagersQuery } from './dto/list-managers.query';
+import { ChangeAvailabilityDto, ChangeCapacityDto, CreateManagerDto, UpdateManagerDto } from './dto/manager-input.dto';
+import { BranchView, ManagerPageView, ManagerView, toManagerView } from './dto/manager.view';
+import type { Manager } from './manager.entity';
+import { ManagersService } from './managers.service';
+
+const IF_MATCH = { name: 'if-match', required: false, description: 'the version the change is based on, as in the ETag ("3")' };
+
+/** The manager registry. Staff read it (other managers' contact data masked); admins change it. */
+@ApiTags('managers')
+@ApiBearerAuth()
+@ApiForbiddenResponse({ description: 'customers, or a manager calling an admin route' })
+@Controller('managers')
+export class ManagersController {
+  constructor(
+    private readonly managers: ManagersService,
+    private readonly branches: BranchesService,
+  ) {}
+
+  private async view(manager: Manager, caller: AuthUser, reply?: FastifyReply): Promise<ManagerView> {
+    if (reply) void reply.header('etag', etagOf(manager.version));
+    return toManagerView(manager, caller, await this.branches.nameOf(manager.branch.id));
+  }
+
+  @Get()
+  @Roles('manager', 'admin')
+  @ApiOperation({ summary: 'Search the registry (filters combine with AND)' })
+  @ApiOkResponse({ type: ManagerPageView })
+  @ApiBadRequestResponse({ description: 'a filter value is invalid (the message names it)' })
+  async list(@Query() query: ListManagersQuery, @CurrentUser() caller: AuthUser): Promise<ManagerPageView> {
+    const page = await this.managers.list(query);
+    return {
+      items: await Promise.all(page.items.map((m) => this.view(m, caller))),
+      total: page.total,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
+  }
+
+  @Get('me')
+  @Roles('manager')
+  @ApiOperation({ summary: "The calling manager's own record (contact data unmasked)" })
+  @ApiOkResponse({ type: ManagerView })
+  @ApiNotFoundResponse({ description: 'no record is linked to this account yet' })
+  async me(@CurrentUser() caller: AuthUser, @Res({ passthrough: true }) reply: FastifyReply): Promise<ManagerView> {
+    return this.view(await this.managers.findByUserId(caller.id), caller, reply);
+  }
+
+  @Get('branches')
+  @Roles('manager', 'admin')
+  @ApiOperation({ summary: 'The branches a manager can belong to' })
+  @ApiOkResponse({ type: [BranchView] })
+  async branchList(): Promise<BranchView[]> {
+    return (await this.branches.all()).map((b) => ({ id: b.id, name: b.name, city: b.city, region: b.region }));
+  }
+
+  @Get(':id')
+  @Roles('manager', 'admin')
+  @ApiOperation({ summary: 'One manager; the ETag header carries its version' })
+  @ApiOkResponse({ type: ManagerView })
+  @ApiBadRequestResponse({ description: 'id is not a UUID' })
+  @ApiNotFoundResponse()
+  async one(
+    @Param('id', uuidParam()) id: string,
+    @CurrentUser() caller: AuthUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ManagerView> {
+    return this.view(await this.managers.findById(id), caller, reply);
+  }
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Register a manager (emits ManagerRegistered)' })
+  @ApiCreatedResponse({ type: ManagerView })
+  @ApiBadRequestResponse({ description: 'invalid or unknown field, unknown branch, bad leave window (the message names the field)' })
+  @ApiConflictResponse({ description: 'employeeNo, email or userId already used' })
+  @ApiUnprocessableEntityResponse({ description: 'coverManagerId is unknown or not active' })
+  async create(
+    @Body() dto: CreateManagerDto,
+    @CurrentUser() caller: AuthUser,
+    @ReqMeta() meta: RequestMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ManagerView> {
+    const manager = await this.managers.create(
+      {
+        userId: dto.userId ?? null,
+        employeeNo: dto.employeeNo,
+        displayName: dto.displayName,
+        branchId: dto.branchId,
+        title: dto.title,
+        level: dto.level,
+        expertise: dto.expertise ?? [],
+        certifications: dto.certifications ?? [],
+        languages: dto.languages,
+        segmentsServed: dto.segmentsServed,
+        interests: dto.interests ?? [],
+        capacity: dto.capacity,
+        availability: dto.availability ?? 'active',
+        leaveFrom: dto.leaveFrom ?? null,
+        leaveUntil: dto.leaveUntil ?? null,
+        coverManagerId: dto.coverManagerId ?? null,
+        performance: {
+          satisfaction: dto.performance?.satisfaction ?? null,
+          retention: dto.performance?.retention ?? null,
+          aumGrowth: dto.performance?.aumGrowth ?? null,
+        },
+        email: dto.email ?? null,
+        phone: dto.phone ?? null,
+      },
+      writeContextOf(meta, caller),
+    );
+    void reply.header('location', `/api/managers/${manager.id}`);
+    return this.view(manager, caller, reply);
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Change registry fields (emits ManagerUpdated with the changed fields)',
+    description: 'Optimistic concurrency: send If-Match: "<version>" or a version field; a stale version gets 409. Capacity and availability have their own endpoints.',
+  })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: ManagerView })
+  @ApiBadRequestResponse({ description: 'invalid field (named in the message)' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'version mismatch, or employeeNo / email / userId already used' })
+  @ApiResponse({ status: 428, description: 'neither If-Match nor version was sent' })
+  async update(
+    @Param('id', uuidParam()) id: string,
+    @Body() dto: UpdateManagerDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentUser() caller: AuthUser,
+    @ReqMeta() meta: RequestMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ManagerView> {
+    const { version, reason, ...patch } = dto;
+    const manager = await this.managers.update(id, patch, requireExpectedVersion(ifMatch, version), writeContextOf(meta, caller, reason));
+    return this.view(manager, caller, reply);
+  }
+
+  @Put(':id/capacity')
+  @Roles('admin')
+  @ApiOperation({ summary: "Set a manager's capacity (emits ManagerCapacityChanged)" })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: ManagerView })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'If-Match given and stale' })
+  async capacity(
+    @Param('id', uuidParam()) id: string,
+    @Body() dto: ChangeCapacityDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentUser() caller: AuthUser,
+    @ReqMeta() meta: RequestMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ManagerView> {
+    const manager = await this.managers.changeCapacity(id, dto.capacity, writeContextOf(meta, caller, dto.reason), expectedVersion(ifMatch, undefined));
+    return this.view(manager, caller, reply);
+  }
+
+  @Put(':id/availability')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Set availability: active, on_leave (with leave window and cover manager) or left (emits ManagerAvailabilityChanged)',
+  })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: ManagerView })
+  @ApiBadRequestResponse({ description: 'leave fields without on_leave, window ending before it starts, cover = self' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'If-Match given and stale' })
+  @ApiUnprocessableEntityResponse({ description: 'coverManagerId is unknown or not active' })
+  async availability(
+    @Param('id', uuidParam()) id: string,
+    @Body() dto: ChangeAvailabilityDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentUser() caller: AuthUser,
+    @ReqMeta() meta: RequestMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ManagerView> {
+    const { reason, ...change } = dto;
+    const manager = await this.managers.changeAvailability(id, change, writeContextOf(meta, caller, reason), expectedVersion(ifMatch, undefined));
+    return this.view(manager, caller, reply);
+  }
+}
