@@ -1,3 +1,5 @@
+// Node runs this tool from source (type stripping), which cannot resolve tsconfig path aliases.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { BRANCH_CATALOG, HQ_BRANCH_ID } from '../../../libs/contracts/src/lib/domain/branches.ts';
 
 /** A branch customers and managers are generated for, with the region code their national ID numbers start with. */

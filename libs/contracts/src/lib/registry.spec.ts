@@ -46,6 +46,7 @@ describe('event contracts', () => {
   });
 
   it('names dead-letter topics after their source topic', () => {
-    expect(deadLetterTopic(Topic.IdentityUser)).toBe('identity.user.v1.dlq');
+    expect(deadLetterTopic(Topic.IdentityUser)).toBe(`${Topic.IdentityUser}.dlq`);
+    expect(Topic.IdentityUser).toMatch(/identity\.user\.v1$/);
   });
 });

@@ -448,7 +448,8 @@ describe('managers service (real MariaDB and Kafka)', () => {
     expect(ready).toMatchObject({ status: 'ok', checks: { database: { status: 'up' }, kafka: { status: 'up' } } });
     const metrics = await h.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toMatch(/http_request_duration_seconds_bucket/);
-    expect(Topic.ManagersManager).toBe('managers.manager.v1');
+    // Tests run with KAFKA_TOPIC_PREFIX=test. so they never feed a local demo's consumers.
+    expect(Topic.ManagersManager).toBe(`${process.env['KAFKA_TOPIC_PREFIX'] ?? ''}managers.manager.v1`);
   });
 
   it('documents its API (OpenAPI), with the fields a new manager needs marked required', async () => {

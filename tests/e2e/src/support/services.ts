@@ -18,7 +18,16 @@ export async function startService(name: string, port: number, env: Record<strin
   const logFile = join(LOG_DIR, `${name}.log`);
   const log = createWriteStream(logFile);
   const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'services', name, 'main.js')], {
-    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      // Test topics stay apart from a local demo's (see Topic in libs/contracts).
+      KAFKA_TOPIC_PREFIX: process.env['KAFKA_TOPIC_PREFIX'] ?? 'test.',
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(log);

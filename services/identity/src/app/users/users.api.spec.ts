@@ -1,3 +1,4 @@
+import { Topic } from '@relationship/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   adminSession,
@@ -55,7 +56,7 @@ describe('users admin API (real MariaDB + Kafka)', () => {
     const events = await outbox('UserRegistered');
     const mine = events.filter((e) => e.message_key === manager.id);
     expect(mine).toHaveLength(1);
-    expect(mine[0].topic).toBe('identity.user.v1');
+    expect(mine[0].topic).toBe(Topic.IdentityUser);
     expect(mine[0].envelope).toEqual(
       expect.objectContaining({
         type: 'UserRegistered',

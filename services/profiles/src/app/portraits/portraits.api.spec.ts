@@ -1,3 +1,4 @@
+import { Topic } from '@relationship/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { assign, auth, outboxFor, registerCustomer, residentId, resetData, sql, startProfiles } from '../../testing/profiles-test-app';
 
@@ -74,7 +75,7 @@ describe('portraits API', () => {
     expect(body.tags).toEqual([{ code: 'vip', source: 'manual', ruleId: null }]);
 
     const events = await outboxFor(app, body.id);
-    expect(events.map((e) => [e.event_type, e.envelope.version, e.topic])).toEqual([['ProfileCreated', 2, 'profiles.customer.v1']]);
+    expect(events.map((e) => [e.event_type, e.envelope.version, e.topic])).toEqual([['ProfileCreated', 2, Topic.ProfilesCustomer]]);
     expect(events[0].envelope.payload).toMatchObject({ origin: 'staff', profileVersion: 1, snapshot: { segment: 'high_net_worth', riskLevel: 'C4', tags: ['vip'] } });
     const [audit] = await sql<{ action: string; actor_id: string; after: string; request_id: string }>(app, 'select action, actor_id, `after`, request_id from audit_entry where entity_id = ?', [body.id]);
     expect(audit).toMatchObject({ action: 'portrait.created', actor_id: ADMIN, request_id: expect.any(String) });
