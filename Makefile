@@ -56,3 +56,9 @@ test: deps infra
 
 clean:
 	rm -rf dist tmp coverage .nx
+
+# Assignment engine benchmark (greedy vs auction vs exact OR-Tools min-cost flow; not a test).
+# Sizes 10k×200, 100k×1k, 1M×5k; choose with ARGS="--sizes=10k,100k" (also --no-reference, --seed=N).
+.PHONY: bench-assignment
+bench-assignment: deps
+	@$(ENV); node bench/assignment/run.mjs $(ARGS)
