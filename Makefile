@@ -62,3 +62,8 @@ clean:
 .PHONY: bench-assignment
 bench-assignment: deps
 	@$(ENV); node bench/assignment/run.mjs $(ARGS)
+
+# Portraits benchmark: 100k-row CSV import and combined-filter search p95 through the gateway (needs `make up`).
+.PHONY: bench-portraits
+bench-portraits: deps
+	@$(ENV); node bench/portraits/run.mjs $(ARGS)
