@@ -109,6 +109,12 @@ case "${1:-}" in
     wait -n && wait -n && wait -n || { stop_one identity; stop_one profiles; stop_one managers; die "a service failed to start"; }
     start_one gateway
     start_one portal
+    # Demo portraits through the public API (idempotent; see tools/datagen/src/seed-demo.mts).
+    node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON "$REPO_ROOT/tools/datagen/src/seed-demo.mts" \
+      --gateway="http://127.0.0.1:$(port_of gateway)" >"$SERVICE_LOG_DIR/seed-demo.log" 2>&1 ||
+      die "demo seed failed; log: $SERVICE_LOG_DIR/seed-demo.log
+$(tail -n 5 "$SERVICE_LOG_DIR/seed-demo.log")"
+    log "demo portraits: $(tail -n 1 "$SERVICE_LOG_DIR/seed-demo.log")"
     ;;
   stop)
     for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_one "${SERVICES[i]%%:*}"; done

@@ -55,6 +55,9 @@ export const CustomerPortraitSchema = defineEntity({
     { name: 'customer_portrait_city_idx', properties: ['city', 'aumCny'] },
     { name: 'customer_portrait_risk_idx', properties: ['riskLevel', 'aumCny'] },
     { name: 'customer_portrait_manager_idx', properties: ['assignedManagerId', 'aumCny'] },
+    { name: 'customer_portrait_segment_risk_idx', properties: ['segment', 'riskLevel', 'aumCny'] },
+    { name: 'customer_portrait_branch_updated_idx', properties: ['homeBranchId', 'updatedAt'] },
+    { name: 'customer_portrait_city_created_idx', properties: ['city', 'createdAt'] },
     // Covers the totals of combined filters: any mix of these is counted from the index alone, never the wide rows.
     { name: 'customer_portrait_filter_idx', properties: ['segment', 'riskLevel', 'city', 'homeBranchId', 'assignedManagerId', 'aumCny'] },
   ],

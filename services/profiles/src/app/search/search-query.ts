@@ -36,6 +36,9 @@ const SORT_COLUMNS: Record<SearchSort, string> = {
   createdAt: 'c.created_at',
 };
 
+/** Totals are exact up to this many matches; above it the page says `totalExact: false`. */
+export const COUNT_CAP = 10_000;
+
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -72,11 +75,13 @@ export function buildSearchSql(filter: SearchFilter): SearchSql {
   }
   if (filter.unassigned) where.push('c.assigned_manager_id is null');
   for (const tag of new Set(filter.tags ?? [])) {
-    where.push('c.id in (select t.customer_id from customer_tag t where t.tag_code = ?)');
+    // Correlated EXISTS probes the (customer_id, code) primary key per candidate row, so the page can be read in
+    // sort order from a portrait index and stop after a page, instead of materialising every holder of a code.
+    where.push('exists (select 1 from customer_tag t where t.customer_id = c.id and t.tag_code = ?)');
     params.push(tag);
   }
   for (const need of new Set(filter.needs ?? [])) {
-    where.push('c.id in (select n.customer_id from customer_need n where n.need_code = ?)');
+    where.push('exists (select 1 from customer_need n where n.customer_id = c.id and n.need_code = ?)');
     params.push(need);
   }
   const q = filter.q ? normaliseName(filter.q) : '';
@@ -96,7 +101,8 @@ export function buildSearchSql(filter: SearchFilter): SearchSql {
   return {
     pageSql: `select c.id from customer_portrait c${whereSql} order by ${SORT_COLUMNS[filter.sort]} ${direction}, c.id ${direction} limit ? offset ?`,
     pageParams: [...params, filter.pageSize, (filter.page - 1) * filter.pageSize],
-    countSql: `select count(*) as n from customer_portrait c${whereSql}`,
+    // Counting stops past COUNT_CAP: an exact total of a huge result costs more than the page and tells staff nothing.
+    countSql: `select count(*) as n from (select 1 from customer_portrait c${whereSql} limit ${COUNT_CAP + 1}) counted`,
     countParams: params,
   };
 }

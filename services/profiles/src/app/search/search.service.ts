@@ -6,11 +6,14 @@ import type { Portrait } from '../domain/portrait';
 import { CustomerPortrait } from '../portraits/customer-portrait.entity';
 import { PortraitStore } from '../portraits/portrait-store';
 import type { SearchQueryDto } from './dto/search-query.dto';
-import { buildSearchSql, type SearchFilter } from './search-query';
+import { buildSearchSql, COUNT_CAP, type SearchFilter } from './search-query';
 
 export interface PortraitPage {
   items: Portrait[];
+  /** Matches, counted up to COUNT_CAP. */
   total: number;
+  /** False when there are more than COUNT_CAP matches (total is then COUNT_CAP). */
+  totalExact: boolean;
   page: number;
   pageSize: number;
 }
@@ -60,6 +63,13 @@ export class SearchService {
     ]);
     const rows = ids.length ? await em.find(CustomerPortrait, { id: { $in: ids.map((r) => r.id) } }, { disableIdentityMap: true }) : [];
     const byId = new Map((await this.store.complete(em, rows)).map((p) => [p.id, p]));
-    return { items: ids.flatMap((r) => byId.get(r.id) ?? []), total: Number(count[0]?.n ?? 0), page: filter.page, pageSize: filter.pageSize };
+    const matches = Number(count[0]?.n ?? 0);
+    return {
+      items: ids.flatMap((r) => byId.get(r.id) ?? []),
+      total: Math.min(matches, COUNT_CAP),
+      totalExact: matches <= COUNT_CAP,
+      page: filter.page,
+      pageSize: filter.pageSize,
+    };
   }
 }

@@ -64,7 +64,8 @@ export class PortraitView {
 
 export class PortraitPageView {
   @ApiProperty({ type: [PortraitView] }) items!: PortraitView[];
-  @ApiProperty() total!: number;
+  @ApiProperty({ description: 'matches, counted up to 10,000' }) total!: number;
+  @ApiProperty({ description: 'false when there are more than 10,000 matches' }) totalExact!: boolean;
   @ApiProperty() page!: number;
   @ApiProperty() pageSize!: number;
 }

@@ -1,0 +1,87 @@
+/**
+ * Demo portraits for `make up`, through the public API (the normal code paths: validation, rules, events, audit):
+ * imports a few hundred generated customers and fills in the portraits of the demo accounts customer1…customer20,
+ * which registration created empty. Idempotent: it does nothing once the demo set is there.
+ *   node tools/datagen/src/seed-demo.mts [--gateway=http://127.0.0.1:3000]
+ */
+import { parseArgs } from 'node:util';
+import { customersCsv } from './csv.ts';
+import { generateCustomers } from './customers.ts';
+
+const DEMO_SEED = 2026;
+const GENERATED = 300;
+const { values } = parseArgs({ options: { gateway: { type: 'string', default: 'http://127.0.0.1:3000' } } });
+const api = `${values.gateway}/api`;
+
+async function call<T>(path: string, init: RequestInit = {}, token?: string): Promise<T> {
+  const response = await fetch(`${api}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.headers ?? {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} → ${response.status}: ${text.slice(0, 300)}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+interface Page {
+  items: { id: string; userId: string | null; version: number; aumCny: number }[];
+  total: number;
+}
+
+const { accessToken: token } = await call<{ accessToken: string }>('/auth/login', {
+  method: 'POST',
+  body: JSON.stringify({ username: 'admin', password: 'admin123' }),
+});
+
+const existing = await call<Page>('/profiles?pageSize=1', {}, token);
+if (existing.total >= GENERATED) {
+  console.log(JSON.stringify({ seeded: false, reason: `${existing.total} portraits already exist` }));
+  process.exit(0);
+}
+
+// A few hundred customers so lists and dashboards look real.
+const generated = generateCustomers(GENERATED + 20, DEMO_SEED);
+const report = await call<{ importedRows: number }>(
+  '/profiles/import?mode=valid-only',
+  { method: 'POST', headers: { 'content-type': 'text/csv' }, body: customersCsv(generated.slice(20)) },
+  token,
+);
+
+// The demo accounts' own portraits: fill them in from the first 20 generated customers.
+const RISK: Record<string, string[]> = {
+  C1: Array(10).fill('A'),
+  C2: Array(10).fill('B'),
+  C3: ['C', 'C', 'C', 'C', 'C', 'B', 'B', 'B', 'B', 'B'],
+  C4: Array(10).fill('C'),
+  C5: Array(10).fill('D'),
+};
+const registered = (await call<Page>('/profiles?pageSize=100&sort=createdAt&order=asc', {}, token)).items.filter((p) => p.userId);
+let enriched = 0;
+for (const [i, portrait] of registered.slice(0, 20).entries()) {
+  if (portrait.aumCny > 0) continue;
+  const c = generated[i]!;
+  await call(
+    `/profiles/${portrait.id}`,
+    {
+      method: 'PATCH',
+      body: JSON.stringify({
+        version: portrait.version,
+        gender: c.gender,
+        birthDate: c.birthDate,
+        city: c.city,
+        homeBranchId: c.homeBranchId,
+        preferredChannel: c.preferredChannel,
+        aumCny: c.aumCny,
+        incomeBand: c.incomeBand,
+        activityLevel: c.activityLevel,
+        riskAnswers: RISK[c.riskLevel],
+        declaredNeeds: c.needs,
+        interests: c.interests,
+        consent: { profiling: c.consentProfiling, marketing: c.consentMarketing, data_sharing: false },
+      }),
+    },
+    token,
+  );
+  enriched += 1;
+}
+console.log(JSON.stringify({ seeded: true, imported: report.importedRows, demoPortraitsFilledIn: enriched }));
