@@ -5,3 +5,4 @@ export * from './lib/request-meta';
 export * from './lib/bootstrap';
 export * from './lib/masking';
 export * from './lib/run-service';
+export * from './lib/pagination';

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import { PageQueryDto } from '../../common/page-query.dto';
+import { PageQueryDto } from '@relationship/service-kit';
 import { AUDIT_ACTIONS, type AuditAction } from '../../database/entities';
 
 export class AuditQueryDto extends PageQueryDto {

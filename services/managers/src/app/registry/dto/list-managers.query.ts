@@ -1,4 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { PageQueryDto } from '@relationship/service-kit';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import {
   CERTIFICATIONS,
   LANGUAGES,
@@ -11,8 +12,8 @@ import {
   type Need,
   type Segment,
 } from '@relationship/contracts';
-import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CODE_PATTERN, LIMITS } from '../manager-rules';
 import { trimmed } from './manager-input.dto';
 
@@ -85,23 +86,7 @@ export class ManagerFilterQuery {
   q?: string;
 }
 
-export class ListManagersQuery extends ManagerFilterQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
-  page = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize = 20;
-
+export class ListManagersQuery extends IntersectionType(ManagerFilterQuery, PageQueryDto) {
   @ApiPropertyOptional({ enum: MANAGER_SORTS, default: 'employeeNo', description: 'field to sort by; a leading "-" sorts descending' })
   @IsOptional()
   @IsIn(MANAGER_SORTS)

@@ -1,7 +1,8 @@
+import { PageQueryDto } from '@relationship/service-kit';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { NEEDS, RISK_LEVELS, SEGMENTS, type Need, type RiskLevel, type Segment } from '@relationship/contracts';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsIn, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { AUM_MAX_CNY, CODE_PATTERN, TAG_CODE_PATTERN } from '../../domain/catalogue';
 import { SEARCH_SORTS, type SearchSort } from '../search-query';
 
@@ -9,7 +10,7 @@ import { SEARCH_SORTS, type SearchSort } from '../search-query';
 const list = ({ value }: { value: unknown }) =>
   (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])).map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '');
 
-export class SearchQueryDto {
+export class SearchQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'name contains (CJK-aware, via the name-gram index)', maxLength: 50 })
   @IsOptional()
   @IsString()
@@ -97,19 +98,4 @@ export class SearchQueryDto {
   @IsIn(['asc', 'desc'])
   order: 'asc' | 'desc' = 'desc';
 
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
-  page = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize = 20;
 }
