@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { KafkaRetriableException } from '@nestjs/microservices';
+import { KafkaContext, KafkaRetriableException } from '@nestjs/microservices';
 import { ContractViolation, deadLetterTopic, parseEnvelope, type EventEnvelope } from '@relationship/contracts';
 import { isDuplicateKeyError } from '@relationship/persistence';
 import { Kafka, Producer } from 'kafkajs';
@@ -63,6 +63,16 @@ export class IdempotentConsumer implements OnApplicationBootstrap, OnApplication
 
   async onApplicationShutdown(): Promise<void> {
     await this.producer?.disconnect();
+  }
+
+  /** The message behind a Nest `@EventPattern` handler's KafkaContext, applied once. */
+  consumeContext(context: KafkaContext, handler: EventHandler): Promise<ConsumeOutcome> {
+    const message = context.getMessage();
+    return this.consume(
+      { topic: context.getTopic(), partition: context.getPartition(), offset: message.offset, key: message.key?.toString() ?? null },
+      message.value,
+      handler,
+    );
   }
 
   async consume(source: MessageSource, rawValue: unknown, handler: EventHandler): Promise<ConsumeOutcome> {

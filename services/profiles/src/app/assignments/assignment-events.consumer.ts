@@ -14,10 +14,8 @@ export class AssignmentEventsConsumer {
 
   @EventPattern(Topic.MatchingAssignment)
   async onAssignmentEvent(@Ctx() context: KafkaContext): Promise<void> {
-    const message = context.getMessage();
-    await this.consumer.consume(
-      { topic: context.getTopic(), partition: context.getPartition(), offset: message.offset, key: message.key?.toString() ?? null },
-      message.value,
+    await this.consumer.consumeContext(
+      context,
       async (envelope, em) => {
         if (isEventOf(envelope, AssignmentChanged)) await this.assignments.apply(em, envelope.payload, envelope.correlationId);
       },

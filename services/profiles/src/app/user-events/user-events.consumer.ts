@@ -14,10 +14,8 @@ export class UserEventsConsumer {
 
   @EventPattern(Topic.IdentityUser)
   async onUserEvent(@Ctx() context: KafkaContext): Promise<void> {
-    const message = context.getMessage();
-    await this.consumer.consume(
-      { topic: context.getTopic(), partition: context.getPartition(), offset: message.offset, key: message.key?.toString() ?? null },
-      message.value,
+    await this.consumer.consumeContext(
+      context,
       async (envelope, em) => {
         if (isEventOf(envelope, UserRegistered)) {
           await this.portraits.createForRegisteredCustomer(em, envelope.payload, envelope.correlationId);
