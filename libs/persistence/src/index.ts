@@ -1,1 +1,2 @@
 export * from './lib/orm';
+export * from './lib/transaction';

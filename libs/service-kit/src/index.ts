@@ -6,3 +6,5 @@ export * from './lib/bootstrap';
 export * from './lib/masking';
 export * from './lib/run-service';
 export * from './lib/pagination';
+export * from './lib/uuid-param';
+export * from './lib/write-context';

@@ -81,6 +81,22 @@ export function isDuplicateKeyError(error: unknown): boolean {
   );
 }
 
+/**
+ * A CHECK constraint refused the statement (MariaDB 4025 ER_CONSTRAINT_FAILED, MySQL 8 3819
+ * ER_CHECK_CONSTRAINT_VIOLATED), e.g. a manager's load above capacity. The statement had no effect.
+ */
+export function isCheckConstraintError(error: unknown): boolean {
+  const e = error as { code?: string; errno?: number; name?: string; cause?: unknown };
+  return (
+    e?.name === 'CheckConstraintViolationException' ||
+    e?.code === 'ER_CONSTRAINT_FAILED' ||
+    e?.code === 'ER_CHECK_CONSTRAINT_VIOLATED' ||
+    e?.errno === 4025 ||
+    e?.errno === 3819 ||
+    (e?.cause !== undefined && e.cause !== error && isCheckConstraintError(e.cause))
+  );
+}
+
 /** The database readiness check as a Nest provider, for HealthModule.forRoot({ providers }). */
 export const databaseReadinessProvider: Provider = {
   provide: DatabaseReadiness,

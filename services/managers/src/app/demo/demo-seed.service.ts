@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/core';
 import { ConflictException, Injectable, Logger } from '@nestjs/common';
-import { systemContext } from '../common/write-context';
+import { systemContext } from '@relationship/service-kit';
 import { Manager } from '../registry/manager.entity';
 import { ManagersService } from '../registry/managers.service';
 import { demoManagers } from './demo-managers';

@@ -19,7 +19,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
-import { writeContextOf } from '../common/write-context';
+import { writeContextOf } from '@relationship/service-kit';
 import { ManagerFilterQuery } from '../registry/dto/list-managers.query';
 import { IMPORT_MODES, ImportReportView, RejectedImportView, type ImportMode } from './import-report.view';
 import { ManagersCsvService } from './managers-csv.service';

@@ -8,8 +8,8 @@ import { isDuplicateKeyError } from '@relationship/persistence';
 import { randomUUID } from 'node:crypto';
 import { Branch } from '../branches/branch.entity';
 import { BranchesService } from '../branches/branches.service';
-import { inTransaction } from '../common/transaction';
-import type { WriteContext } from '../common/write-context';
+import { inTransaction } from '@relationship/persistence';
+import type { WriteContext } from '@relationship/service-kit';
 import type { ListManagersQuery, ManagerFilterQuery, ManagerSort } from './dto/list-managers.query';
 import { Manager } from './manager.entity';
 import {

@@ -1,5 +1,9 @@
-import type { AuthUser } from '@relationship/auth';
-import type { RequestMeta } from '@relationship/service-kit';
+/** The caller as the auth guard sees it (structural, so service-kit need not depend on auth). */
+interface Caller {
+  id: string;
+  role: string;
+}
+import type { RequestMeta } from './request-meta';
 
 /** Who makes a change and from which request: copied onto audit rows and outgoing events. */
 export interface WriteContext {
@@ -9,7 +13,7 @@ export interface WriteContext {
   reason?: string | null;
 }
 
-export function writeContextOf(meta: RequestMeta, user: Pick<AuthUser, 'id' | 'role'>, reason?: string | null): WriteContext {
+export function writeContextOf(meta: RequestMeta, user: Caller, reason?: string | null): WriteContext {
   return { actor: { id: user.id, role: user.role }, requestId: meta.requestId, correlationId: meta.correlationId, reason: reason ?? null };
 }
 
