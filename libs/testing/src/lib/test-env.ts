@@ -55,3 +55,19 @@ export async function eventually<T>(
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
 }
+
+/** Drops and recreates a test database, so a service's migrations run for real on every suite. */
+export async function recreateDatabase(databaseUrl: string): Promise<void> {
+  const { createConnection } = await import('mysql2/promise');
+  const url = new URL(databaseUrl);
+  const admin = await createConnection({
+    host: url.hostname,
+    port: Number(url.port),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+  });
+  const database = url.pathname.slice(1);
+  await admin.query(`drop database if exists \`${database}\``);
+  await admin.query(`create database \`${database}\` character set utf8mb4 collate utf8mb4_unicode_ci`);
+  await admin.end();
+}

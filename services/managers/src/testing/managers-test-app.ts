@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessTokenVerifier } from '@relationship/auth';
 import { createEnvelope, Topic, UserRegistered, type EventEnvelope, type Role } from '@relationship/contracts';
-import { eventually, testEnv, TEST_JWT_SECRET } from '@relationship/testing';
+import { eventually, recreateDatabase, testEnv, TEST_JWT_SECRET } from '@relationship/testing';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { loadManagersConfig, type ManagersConfig } from '../app/config';
 import { createManagersApp } from '../app/managers-app';
@@ -24,13 +24,7 @@ export function managersTestConfig(overrides: Record<string, string> = {}): Mana
 
 /** Drops and recreates the test database, so the migration runs for real on every suite. */
 export async function recreateTestDatabase(config: ManagersConfig): Promise<void> {
-  const { createConnection } = await import('mysql2/promise');
-  const url = new URL(config.DATABASE_URL);
-  const admin = await createConnection({ host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
-  const database = url.pathname.slice(1);
-  await admin.query(`drop database if exists \`${database}\``);
-  await admin.query(`create database \`${database}\` character set utf8mb4 collate utf8mb4_unicode_ci`);
-  await admin.end();
+  await recreateDatabase(config.DATABASE_URL);
 }
 
 /** A started managers service (HTTP via inject, Kafka consumer running) on a fresh test database. */

@@ -1,0 +1,13 @@
+module.exports = {
+  displayName: 'matching',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'html'],
+  coverageDirectory: '../../coverage/services/matching',
+  // The integration suite owns the relationship_matching_test database (drops and recreates it): one file at a time.
+  maxWorkers: 1,
+  testTimeout: 60_000,
+};
