@@ -67,3 +67,9 @@ bench-assignment: deps
 .PHONY: bench-portraits
 bench-portraits: deps
 	@$(ENV); node bench/portraits/run.mjs $(ARGS)
+
+# Learned-component benchmark: held-out AUC of the rule score vs the model trained on simulated outcome feedback
+# (20k customers × 200 managers, 40k pairs by default; ARGS="--customers=N --managers=N --pairs=N --seed=N --alpha=A").
+.PHONY: bench-learning
+bench-learning: deps
+	@$(ENV); node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON bench/learning/run.mjs $(ARGS)
