@@ -65,6 +65,8 @@ const cities = ['上海', '北京', '深圳', '杭州', '广州'];
 const names = ['王', '李', '张伟', '刘', '陈静'];
 let rng = Number(values.seed) || 1;
 const pick = (xs) => xs[(rng = (rng * 1103515245 + 12345) % 2 ** 31) % xs.length];
+// The five query classes, in the order query(i) cycles through them.
+const CLASSES = ['segment+risk+aumMin', 'branch+need', 'city+segment+need+unassigned', 'name+city', 'aum range+risk+branch'];
 function query(i) {
   const q = new URLSearchParams({ pageSize: '20', sort: pick(['aum', 'updatedAt', 'createdAt']) });
   switch (i % 5) {
@@ -78,13 +80,17 @@ function query(i) {
 }
 for (let i = 0; i < 20; i++) await call(query(i), {}, token); // warm-up
 const latencies = [];
+const byClass = CLASSES.map(() => []);
 for (let i = 0; i < Number(values.queries); i++) {
   const started = performance.now();
   await call(query(i), {}, token);
-  latencies.push(performance.now() - started);
+  const ms = performance.now() - started;
+  latencies.push(ms);
+  byClass[i % 5].push(ms);
 }
-latencies.sort((a, b) => a - b);
-const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+const percentile = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+for (const xs of [latencies, ...byClass]) xs.sort((a, b) => a - b);
+const pct = (p) => percentile(latencies, p);
 
 const rows = [
   ...(skipImport ? [] : [['import', `${generated.customers} rows`, `${importSeconds.toFixed(1)} s`, `${TARGET_IMPORT_S} s`, (importSeconds / TARGET_IMPORT_S).toFixed(2)],
@@ -96,3 +102,8 @@ const rows = [
 console.log(`seed ${values.seed}; imported ${report.imported ?? report.importedRows ?? after - before} rows (table ${before} → ${after})`);
 console.log(['measure', 'size', 'figure', 'target', 'ratio to target'].join(' | '));
 for (const row of rows) console.log(row.join(' | '));
+console.log('\nquery class | queries | p50 | p95 | max');
+CLASSES.forEach((name, c) => {
+  const xs = byClass[c];
+  if (xs.length) console.log([name, xs.length, `${percentile(xs, 50).toFixed(1)} ms`, `${percentile(xs, 95).toFixed(1)} ms`, `${xs.at(-1).toFixed(1)} ms`].join(' | '));
+});

@@ -14,6 +14,7 @@ import { ExportService } from './import-export/export.service';
 import { ImportExportController } from './import-export/import-export.controller';
 import { ImportService } from './import-export/import.service';
 import { PortraitStore } from './portraits/portrait-store';
+import { TagBits } from './portraits/tag-bits';
 import { PortraitWriter } from './portraits/portrait-writer';
 import { PortraitsController } from './portraits/portraits.controller';
 import { PortraitsService } from './portraits/portraits.service';
@@ -50,6 +51,7 @@ export class AppModule {
       providers: [
         { provide: PROFILES_CONFIG, useValue: config },
         PortraitStore,
+        TagBits,
         PortraitWriter,
         PortraitsService,
         ReferenceService,

@@ -2,11 +2,37 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { ACTIVITY_LEVELS, CHANNELS, INCOME_BANDS, LIFECYCLE_STAGES, RISK_LEVELS, SEGMENTS } from '@relationship/contracts';
 import { CUSTOMER_LANGUAGES, GENDERS, PORTRAIT_ORIGINS } from '../domain/catalogue';
 
+/** Search columns every search index carries after its key: any filter combination is answered from the index alone. */
+export const SEARCH_PAYLOAD = ['segment', 'riskLevel', 'city', 'homeBranchId', 'assignedManagerId', 'aumCny', 'needMask', 'tagMask', 'createdAt', 'updatedAt'] as const;
+type SearchColumn = (typeof SEARCH_PAYLOAD)[number] | 'id';
+
 /**
- * A customer's portrait: one row per customer; tags, needs and name grams live in their own tables
- * (join tables with composite indexes, so tag/need filters are index lookups).
- * Indexes are laid out for the search: each filterable column leads an index that ends in `aum_cny`,
- * so a filter plus the default sort (AUM) is one index range read.
+ * The search indexes, each `(filter column(s), sort column, id)` followed by the rest of SEARCH_PAYLOAD. The key
+ * ends in the primary key, so the order is exactly `sort, id` (the search's tie-breaker) and the columns after it
+ * never reorder anything; they let MariaDB check every other filter, need/tag masks included, inside the index.
+ * A filter plus its sort is an ordered read that stops after a page; the capped total is an index-only range scan.
+ */
+export const SEARCH_INDEXES: readonly { name: string; key: readonly SearchColumn[] }[] = [
+  { name: 'customer_portrait_aum_idx', key: ['aumCny', 'id'] },
+  { name: 'customer_portrait_created_idx', key: ['createdAt', 'id'] },
+  { name: 'customer_portrait_updated_idx', key: ['updatedAt', 'id'] },
+  { name: 'customer_portrait_segment_idx', key: ['segment', 'aumCny', 'id'] },
+  { name: 'customer_portrait_branch_idx', key: ['homeBranchId', 'aumCny', 'id'] },
+  { name: 'customer_portrait_city_idx', key: ['city', 'aumCny', 'id'] },
+  { name: 'customer_portrait_risk_idx', key: ['riskLevel', 'aumCny', 'id'] },
+  { name: 'customer_portrait_manager_idx', key: ['assignedManagerId', 'aumCny', 'id'] },
+  { name: 'customer_portrait_segment_risk_idx', key: ['segment', 'riskLevel', 'aumCny', 'id'] },
+  { name: 'customer_portrait_city_segment_idx', key: ['city', 'segment', 'aumCny', 'id'] },
+  { name: 'customer_portrait_branch_updated_idx', key: ['homeBranchId', 'updatedAt', 'id'] },
+  { name: 'customer_portrait_city_created_idx', key: ['city', 'createdAt', 'id'] },
+];
+
+/** Indexes led by a column with a handful of values (segment, risk level); see buildSearchSql. */
+export const LOW_CARDINALITY_INDEXES = ['customer_portrait_segment_idx', 'customer_portrait_segment_risk_idx', 'customer_portrait_risk_idx'] as const;
+
+/**
+ * A customer's portrait: one row per customer; tags, needs and name grams live in their own tables (the record,
+ * with sources and rule ids), summarised on the row as `need_mask` / `tag_mask` for the search (portraits/value-masks).
  */
 export const CustomerPortraitSchema = defineEntity({
   name: 'CustomerPortrait',
@@ -44,23 +70,15 @@ export const CustomerPortraitSchema = defineEntity({
     assignedManagerId: p.string().length(36).nullable(),
     assignmentVersion: p.integer().unsigned().default(0),
     /** Per-entity version carried in events so consumers can ignore stale ones. */
+    /** Bit NEED_BITS[code] set for every need the customer has (any source). */
+    needMask: p.bigint('string').unsigned().defaultRaw('0'),
+    /** Bit of every held tag that has one in the catalogue (tag_definition.mask_bit). */
+    tagMask: p.bigint('string').unsigned().defaultRaw('0'),
     version: p.integer(),
-    createdAt: p.datetime(3).index('customer_portrait_created_idx'),
-    updatedAt: p.datetime(3).index('customer_portrait_updated_idx'),
+    createdAt: p.datetime(3),
+    updatedAt: p.datetime(3),
   },
-  indexes: [
-    { name: 'customer_portrait_aum_idx', properties: ['aumCny'] },
-    { name: 'customer_portrait_segment_idx', properties: ['segment', 'aumCny'] },
-    { name: 'customer_portrait_branch_idx', properties: ['homeBranchId', 'aumCny'] },
-    { name: 'customer_portrait_city_idx', properties: ['city', 'aumCny'] },
-    { name: 'customer_portrait_risk_idx', properties: ['riskLevel', 'aumCny'] },
-    { name: 'customer_portrait_manager_idx', properties: ['assignedManagerId', 'aumCny'] },
-    { name: 'customer_portrait_segment_risk_idx', properties: ['segment', 'riskLevel', 'aumCny'] },
-    { name: 'customer_portrait_branch_updated_idx', properties: ['homeBranchId', 'updatedAt'] },
-    { name: 'customer_portrait_city_created_idx', properties: ['city', 'createdAt'] },
-    // Covers the totals of combined filters: any mix of these is counted from the index alone, never the wide rows.
-    { name: 'customer_portrait_filter_idx', properties: ['segment', 'riskLevel', 'city', 'homeBranchId', 'assignedManagerId', 'aumCny'] },
-  ],
+  indexes: SEARCH_INDEXES.map(({ name, key }) => ({ name, properties: [...key, ...SEARCH_PAYLOAD.filter((c) => !key.includes(c))] })),
 });
 export class CustomerPortrait extends CustomerPortraitSchema.class {}
 CustomerPortraitSchema.setClass(CustomerPortrait);

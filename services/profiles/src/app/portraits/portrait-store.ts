@@ -5,10 +5,12 @@ import type { Need } from '@relationship/contracts';
 import type { Product } from '../domain/catalogue';
 import { bulkInsert, sqlDateTime } from '../database/bulk-insert';
 import { nameGrams } from '../domain/name-grams';
+import { maskOf, needMask } from '../domain/value-masks';
 import type { Portrait, TagValue, NeedValue } from '../domain/portrait';
 import type { RiskAnswer } from '../domain/risk-questionnaire';
 import { CustomerPortrait } from './customer-portrait.entity';
 import { CustomerNameGram, CustomerNeed, CustomerTag } from './portrait-values.entity';
+import { TagBits } from './tag-bits';
 
 
 const originOf = (v: { source: string; ruleId: string | null }) => v.ruleId ?? v.source;
@@ -55,19 +57,19 @@ const PORTRAIT_COLUMNS = [
   'id', 'user_id', 'origin', 'display_name', 'gender', 'birth_date', 'email', 'phone', 'national_id_number', 'city', 'home_branch_id',
   'preferred_language', 'preferred_channel', 'aum_cny', 'income_band', 'products_held', 'activity_level', 'risk_level', 'risk_answers',
   'risk_assessed_at', 'interests', 'segment', 'lifecycle_stage', 'consent_profiling', 'consent_marketing', 'consent_data_sharing',
-  'household_id', 'assigned_manager_id', 'assignment_version', 'version', 'created_at', 'updated_at',
+  'household_id', 'assigned_manager_id', 'assignment_version', 'version', 'created_at', 'updated_at', 'need_mask', 'tag_mask',
 ];
 const VALUE_COLUMNS = (code: string) => ['customer_id', code, 'origin', 'source', 'rule_id', 'created_at'];
 
-/** The portrait row as raw column values, in PORTRAIT_COLUMNS order. */
-function portraitColumns(p: Portrait): unknown[] {
+/** The portrait row as raw column values, in PORTRAIT_COLUMNS order (the tag mask computed by the caller). */
+function portraitColumns(p: Portrait, tagMask: string): unknown[] {
   const json = (v: unknown) => (v === null ? null : JSON.stringify(v));
   return [
     p.id, p.userId, p.origin, p.displayName, p.gender, p.birthDate, p.email, p.phone, p.nationalIdNumber, p.city, p.homeBranchId,
     p.preferredLanguage, p.preferredChannel, p.aumCny.toFixed(2), p.incomeBand, json(p.productsHeld), p.activityLevel, p.riskLevel, json(p.riskAnswers),
     p.riskAssessedAt ? sqlDateTime(p.riskAssessedAt) : null, json(p.interests), p.segment, p.lifecycleStage, Number(p.consent.profiling),
     Number(p.consent.marketing), Number(p.consent.data_sharing), p.householdId, p.assignedManagerId, p.assignmentVersion, p.version,
-    sqlDateTime(p.createdAt), sqlDateTime(p.updatedAt),
+    sqlDateTime(p.createdAt), sqlDateTime(p.updatedAt), needMask(p.needs), tagMask,
   ];
 }
 
@@ -112,9 +114,14 @@ function toPortrait(row: CustomerPortrait, tags: readonly CustomerTag[], needs: 
   };
 }
 
-/** Maps portraits to and from their rows: customer_portrait, customer_tag, customer_need, customer_name_gram. */
+/**
+ * Maps portraits to and from their rows: customer_portrait, customer_tag, customer_need, customer_name_gram. The
+ * row's need_mask / tag_mask are written here, with the value rows they summarise, in the caller's transaction.
+ */
 @Injectable()
 export class PortraitStore {
+  constructor(private readonly tagBits: TagBits) {}
+
   async findOne(em: EntityManager, where: { id: string } | { userId: string }, lock = false): Promise<Portrait | null> {
     const row = await em.findOne(CustomerPortrait, where, { disableIdentityMap: true, ...(lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}) });
     if (!row) return null;
@@ -146,7 +153,9 @@ export class PortraitStore {
    */
   async insertMany(em: EntityManager, portraits: readonly Portrait[]): Promise<void> {
     const sorted = [...portraits].sort((a, b) => (a.id < b.id ? -1 : 1));
-    await bulkInsert(em, 'customer_portrait', PORTRAIT_COLUMNS, sorted.map(portraitColumns));
+    const bits = await this.tagBits.bitsFor(em, portraits.flatMap((p) => p.tags.map((t) => t.code)));
+    const tagMask = (p: Portrait) => maskOf(p.tags.flatMap((t) => bits.get(t.code) ?? []));
+    await bulkInsert(em, 'customer_portrait', PORTRAIT_COLUMNS, sorted.map((p) => portraitColumns(p, tagMask(p))));
     const at = sqlDateTime(portraits[0]?.createdAt ?? new Date());
     const value = (customerId: string, code: string, v: TagValue | NeedValue) => [customerId, code, originOf(v), v.source, v.ruleId, at];
     await bulkInsert(em, 'customer_tag', VALUE_COLUMNS('tag_code'), sorted.flatMap((p) => p.tags.map((t) => value(p.id, t.code, t))));
@@ -161,7 +170,6 @@ export class PortraitStore {
     const row = portraitRow(after);
     const previous = portraitRow(before);
     const changes = Object.fromEntries(Object.entries(row).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(previous[k])));
-    if (Object.keys(changes).length) await em.nativeUpdate(CustomerPortrait, { id: after.id }, changes);
 
     const key = (v: TagValue | NeedValue) => `${v.code}|${originOf(v)}`;
     const diff = <V extends TagValue | NeedValue>(a: V[], b: V[]) => {
@@ -170,6 +178,10 @@ export class PortraitStore {
     };
     const removedTags = diff(before.tags, after.tags);
     const removedNeeds = diff(before.needs, after.needs);
+    // The masks follow the value rows in the same transaction; recomputed whole, never patched bit by bit.
+    if (removedNeeds.length || diff(after.needs, before.needs).length) changes['needMask'] = needMask(after.needs);
+    if (removedTags.length || diff(after.tags, before.tags).length) changes['tagMask'] = await this.tagBits.maskOf(em, after.tags);
+    if (Object.keys(changes).length) await em.nativeUpdate(CustomerPortrait, { id: after.id }, changes);
     if (removedTags.length) {
       await em.nativeDelete(CustomerTag, { $or: removedTags.map((t) => ({ customerId: after.id, tagCode: t.code, origin: originOf(t) })) });
     }

@@ -24,6 +24,8 @@ export const TagDefinitionSchema = defineEntity({
     labelZh: p.string().length(64),
     labelEn: p.string().length(64),
     description: p.string().length(255).nullable(),
+    /** This tag's bit in customer_portrait.tag_mask (0–63, given in creation order); null past the 64th tag. */
+    maskBit: p.tinyint().unsigned().nullable().unique('tag_definition_mask_bit_unique'),
     createdAt: p.datetime(3),
   },
 });

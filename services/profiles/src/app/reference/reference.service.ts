@@ -4,6 +4,7 @@ import { BadRequestException, ConflictException, Injectable } from '@nestjs/comm
 import { recordAudit } from '@relationship/audit';
 import { isDuplicateKeyError } from '@relationship/persistence';
 import type { WriteContext } from '../common/write-context';
+import { MASK_BITS, maskOf } from '../domain/value-masks';
 import { Branch, TagDefinition } from './reference.entities';
 
 /** The branch list and the tag catalogue: what homeBranchId and tag codes must be one of. */
@@ -46,16 +47,34 @@ export class ReferenceService {
     }
   }
 
+  /**
+   * A new catalogue tag with the next free bit of customer_portrait.tag_mask (none past the 64th tag). Reading the
+   * highest bit `for update` locks the end of the bit index (next-key lock), so concurrent creations queue instead of sharing a bit.
+   */
   async createTag(input: { code: string; labelZh: string; labelEn: string; description?: string | null }, context: WriteContext): Promise<TagDefinition> {
-    const em = this.fork();
-    const tag = em.create(TagDefinition, { ...input, description: input.description ?? null, createdAt: new Date() });
-    recordAudit(em, { actor: context.actor, action: 'tag.created', entityType: 'tag_definition', entityId: input.code, after: { ...input }, requestId: context.requestId });
     try {
-      await em.persist(tag).flush();
+      return await this.fork().transactional(async (tx) => {
+        const [last] = await tx.execute<{ bit: number | string }[]>(
+          'select `mask_bit` as `bit` from `tag_definition` where `mask_bit` is not null order by `mask_bit` desc limit 1 for update',
+        );
+        const next = last ? Number(last.bit) + 1 : 0;
+        const maskBit = next < MASK_BITS ? next : null;
+        const tag = tx.create(TagDefinition, { ...input, description: input.description ?? null, maskBit, createdAt: new Date() });
+        recordAudit(tx, { actor: context.actor, action: 'tag.created', entityType: 'tag_definition', entityId: input.code, after: { ...input }, requestId: context.requestId });
+        await tx.persist(tag).flush();
+        // Catalogue checks keep unknown codes off portraits, but a row written before the tag existed (older data)
+        // must not hide from a search by the new bit.
+        if (maskBit !== null) {
+          await tx.execute(
+            'update `customer_portrait` c join `customer_tag` t on t.`customer_id` = c.`id` and t.`tag_code` = ? set c.`tag_mask` = c.`tag_mask` | ?',
+            [input.code, maskOf([maskBit])],
+          );
+        }
+        return tag;
+      });
     } catch (error) {
       if (isDuplicateKeyError(error)) throw new ConflictException(`tag ${input.code} already exists`);
       throw error;
     }
-    return tag;
   }
 }

@@ -21,7 +21,8 @@ describe('search SQL', () => {
       aumMax: 2,
       assignedManagerId: 'm',
       tags: ['vip', 'vip', 'retiree'],
-      needs: ['retirement'],
+      tagBits: new Map([['vip', 0]]),
+      needs: ['retirement', 'family_trust', 'retirement'],
       q: '欧阳娜',
       sort: 'name',
       order: 'asc',
@@ -31,11 +32,30 @@ describe('search SQL', () => {
     expect(sql.pageSql).not.toContain('drop table');
     expect(sql.countSql).toContain('c.segment in (?, ?) and c.risk_level in (?) and c.home_branch_id in (?) and c.city in (?)');
     expect(sql.countSql).toContain('c.aum_cny >= ? and c.aum_cny <= ? and c.assigned_manager_id = ?');
-    expect(sql.countSql.match(/customer_tag/g)).toHaveLength(2);
+    // Needs and catalogued tags are bits of the row's masks; a tag without a bit is probed in customer_tag.
+    expect(sql.countSql).toContain('c.need_mask & ? = ? and c.tag_mask & ? = ? and exists (select 1 from customer_tag t where t.customer_id = c.id and t.tag_code = ?)');
+    expect(sql.countSql).not.toContain('customer_need');
+    expect(sql.countSql.match(/customer_tag/g)).toHaveLength(1);
     expect(sql.countSql).toContain('join customer_name_gram g1 on g1.customer_id = g0.customer_id and g1.gram = ? where g0.gram = ?');
-    expect(sql.countParams).toEqual(['affluent', 'private', 'C3', 'SH-PD-001', "上海'; drop table x; --", 1, 2, 'm', 'vip', 'retiree', 'retirement', '阳娜', '欧阳', '%欧阳娜%']);
+    // retirement is bit 1, family_trust bit 7: 2 + 128.
+    expect(sql.countParams).toEqual(['affluent', 'private', 'C3', 'SH-PD-001', "上海'; drop table x; --", 1, 2, 'm', '130', '130', '1', '1', 'retiree', '阳娜', '欧阳', '%欧阳娜%']);
     expect(sql.pageSql).toMatch(/order by c.display_name asc, c.id asc limit \? offset \?$/);
     expect(sql.pageParams.slice(-2)).toEqual([10, 20]);
+  });
+
+  it('keeps indexes led by segment or risk level out of the plan when a many-valued column is filtered', () => {
+    const hint = 'ignore index (customer_portrait_segment_idx, customer_portrait_segment_risk_idx, customer_portrait_risk_idx)';
+    for (const filter of [{ cities: ['上海'] }, { branches: ['SH-PD-001'] }, { assignedManagerId: 'm' }]) {
+      const sql = buildSearchSql({ ...base, segments: ['mass'], ...filter });
+      expect(sql.pageSql).toContain(`from customer_portrait c ${hint} where`);
+      expect(sql.countSql).toContain(`from customer_portrait c ${hint} where`);
+    }
+    expect(buildSearchSql({ ...base, segments: ['mass'], riskLevels: ['C1'], unassigned: true }).countSql).not.toContain('ignore index');
+  });
+
+  it('writes bit 63 of a tag mask exactly (beyond double precision)', () => {
+    const sql = buildSearchSql({ ...base, tags: ['a', 'b'], tagBits: new Map([['a', 63], ['b', 0]]) });
+    expect(sql.countParams).toEqual(['9223372036854775809', '9223372036854775809']);
   });
 
   it('filters the unassigned and escapes LIKE wildcards in names', () => {

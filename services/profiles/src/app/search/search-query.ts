@@ -1,4 +1,7 @@
+import type { Need } from '@relationship/contracts';
 import { normaliseName, queryGrams } from '../domain/name-grams';
+import { maskOf, NEED_BITS } from '../domain/value-masks';
+import { LOW_CARDINALITY_INDEXES } from '../portraits/customer-portrait.entity';
 
 export const SEARCH_SORTS = ['aum', 'name', 'updatedAt', 'createdAt'] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
@@ -6,7 +9,9 @@ export type SearchSort = (typeof SEARCH_SORTS)[number];
 export interface SearchFilter {
   q?: string;
   tags?: readonly string[];
-  needs?: readonly string[];
+  /** Bits of the requested tags that have one (TagBits); a tag without a bit is matched through customer_tag. */
+  tagBits?: ReadonlyMap<string, number>;
+  needs?: readonly Need[];
   segments?: readonly string[];
   riskLevels?: readonly string[];
   branches?: readonly string[];
@@ -44,10 +49,11 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * The search as two parameterised statements (never string-built values): page ids and total.
- * Every filter is sargable: equality/IN on the leading column of an `(x, aum_cny)` index, a range on `aum_cny`,
- * `IN (select customer_id …)` semi-joins on `(tag_code, customer_id)` / `(need_code, customer_id)`, and name grams
- * instead of a `%x%` scan. The tie-breaker `id` runs in the same direction as the sort, so an `(x, aum_cny)` index
- * (which carries the primary key) delivers rows already ordered.
+ * Equality/IN filters lead a `(filter, sort, id, …every other search column)` index (customer_portrait.entity), a
+ * range on `aum_cny`, needs and tags as `mask & bits = bits` on the row's bitmasks, and name grams instead of a
+ * `%x%` scan. The tie-breaker `id` runs in the same direction as the sort, so the index delivers rows already
+ * ordered, and every other condition (masks included) is checked inside that index: page and total never read the
+ * wide rows nor customer_need / customer_tag (a tag past the catalogue's 64 bits falls back to an EXISTS probe).
  */
 export function buildSearchSql(filter: SearchFilter): SearchSql {
   const where: string[] = [];
@@ -74,15 +80,21 @@ export function buildSearchSql(filter: SearchFilter): SearchSql {
     params.push(filter.assignedManagerId);
   }
   if (filter.unassigned) where.push('c.assigned_manager_id is null');
-  for (const tag of new Set(filter.tags ?? [])) {
-    // Correlated EXISTS probes the (customer_id, code) primary key per candidate row, so the page can be read in
-    // sort order from a portrait index and stop after a page, instead of materialising every holder of a code.
+  const mask = (column: string, bits: number[]) => {
+    if (!bits.length) return;
+    // Decimal strings: exact up to bit 63, read by MariaDB as unsigned integers.
+    const value = maskOf(bits);
+    where.push(`${column} & ? = ?`);
+    params.push(value, value);
+  };
+  const needs = [...new Set(filter.needs ?? [])];
+  mask('c.need_mask', needs.map((n) => NEED_BITS[n]));
+  const tags = [...new Set(filter.tags ?? [])];
+  const tagBit = (tag: string) => filter.tagBits?.get(tag);
+  mask('c.tag_mask', tags.flatMap((t) => tagBit(t) ?? []));
+  for (const tag of tags.filter((t) => tagBit(t) === undefined)) {
     where.push('exists (select 1 from customer_tag t where t.customer_id = c.id and t.tag_code = ?)');
     params.push(tag);
-  }
-  for (const need of new Set(filter.needs ?? [])) {
-    where.push('exists (select 1 from customer_need n where n.customer_id = c.id and n.need_code = ?)');
-    params.push(need);
   }
   const q = filter.q ? normaliseName(filter.q) : '';
   if (q) {
@@ -96,7 +108,12 @@ export function buildSearchSql(filter: SearchFilter): SearchSql {
       params.push(`%${escapeLike(q)}%`);
     }
   }
-  const whereSql = where.length ? ` where ${where.join(' and ')}` : '';
+  // InnoDB caps range estimates at half the table, so "city = X" and "segment = mass" (70 % of customers) look alike
+  // to the optimizer, which then picks whichever index comes first. When a many-valued column is filtered by
+  // equality, indexes led by segment or risk level (a handful of values) are never the better range: leave them out.
+  const selective = !!(filter.cities?.length || filter.branches?.length || filter.assignedManagerId);
+  const hint = selective ? ` ignore index (${LOW_CARDINALITY_INDEXES.join(', ')})` : '';
+  const whereSql = `${hint}${where.length ? ` where ${where.join(' and ')}` : ''}`;
   const direction = filter.order === 'asc' ? 'asc' : 'desc';
   return {
     pageSql: `select c.id from customer_portrait c${whereSql} order by ${SORT_COLUMNS[filter.sort]} ${direction}, c.id ${direction} limit ? offset ?`,

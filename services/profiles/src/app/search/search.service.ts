@@ -5,6 +5,7 @@ import type { Viewer } from '../domain/masking';
 import type { Portrait } from '../domain/portrait';
 import { CustomerPortrait } from '../portraits/customer-portrait.entity';
 import { PortraitStore } from '../portraits/portrait-store';
+import { TagBits } from '../portraits/tag-bits';
 import type { SearchQueryDto } from './dto/search-query.dto';
 import { buildSearchSql, COUNT_CAP, type SearchFilter } from './search-query';
 
@@ -23,6 +24,7 @@ export class SearchService {
   constructor(
     private readonly orm: MikroORM,
     private readonly store: PortraitStore,
+    private readonly tagBits: TagBits,
   ) {}
 
   /** The filter a viewer may run: a manager only ever searches their own book. */
@@ -54,8 +56,9 @@ export class SearchService {
 
   async search(query: SearchQueryDto, viewer: Viewer): Promise<PortraitPage> {
     const filter = this.filterFor(query, viewer);
-    const sql = buildSearchSql(filter);
     const em = this.orm.em.fork() as EntityManager;
+    if (filter.tags?.length) filter.tagBits = await this.tagBits.bitsFor(em, filter.tags);
+    const sql = buildSearchSql(filter);
     // Two connections from the pool: the page and the total run side by side.
     const [ids, count] = await Promise.all([
       em.execute<{ id: string }[]>(sql.pageSql, sql.pageParams),
