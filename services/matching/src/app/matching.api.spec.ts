@@ -121,6 +121,7 @@ describe('matching API (real MariaDB, Kafka, Redis)', () => {
       const event = createEnvelope({
         contract: ProfileUpdated,
         source: 'profiles',
+        correlationId: `req-${customer.customerId}`,
         payload: { customerId: customer.customerId, profileVersion: 3, changedFields: ['city'], snapshot: customer, updatedAt: new Date().toISOString() },
       });
       await h.publish(Topic.ProfilesCustomer, event);
@@ -129,7 +130,7 @@ describe('matching API (real MariaDB, Kafka, Redis)', () => {
         seen.find((e) => e.type === 'MatchProposed' && e.payload['customerId'] === customer.customerId),
       );
       expect(proposed.payload['managerId']).toBe(manager.managerId);
-      expect(proposed.correlationId).toBe(event.correlationId);
+      expect(proposed.correlationId).toBe(`req-${customer.customerId}`);
       await eventually('AssignmentChanged on Kafka', async () => seen.find((e) => e.type === 'AssignmentChanged' && e.payload['customerId'] === customer.customerId));
 
       // An older version of the same portrait changes nothing.

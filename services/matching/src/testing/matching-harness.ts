@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessTokenVerifier } from '@relationship/auth';
-import type { CustomerMatchSnapshot, EventEnvelope, ManagerMatchSnapshot, Role } from '@relationship/contracts';
+import { Topic, type CustomerMatchSnapshot, type EventEnvelope, type ManagerMatchSnapshot, type Role } from '@relationship/contracts';
 import { inTransaction } from '@relationship/persistence';
 import { systemContext } from '@relationship/service-kit';
 import { eventually, recreateDatabase, testEnv, TEST_JWT_SECRET } from '@relationship/testing';
@@ -85,12 +85,31 @@ export class MatchingHarness {
     this.env = { KAFKA_CONSUMER_GROUP: this.group, QUEUE_PREFIX: `test-${this.group}`, ...overrides };
     this.config = loadMatchingConfig(testEnv(TEST_SCHEMA, this.env));
     await recreateDatabase(this.config.DATABASE_URL);
+    await this.skipHistory([Topic.ProfilesCustomer, Topic.ManagersManager]);
     this.app = await createMatchingApp(this.config);
     this.orm = this.app.get(MikroORM);
     await this.app.startAllMicroservices();
     this.producer = this.kafka().producer();
     await this.producer.connect();
     return this;
+  }
+
+  /**
+   * A fresh consumer group would replay every profile and manager event earlier test runs left on the shared local
+   * broker: start this suite's group at the end of those topics instead.
+   */
+  private async skipHistory(topics: string[]): Promise<void> {
+    const admin = this.kafka().admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      for (const topic of topics.filter((t) => existing.has(t))) {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        await admin.setOffsets({ groupId: this.group, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** Starts one more rebalance worker (a separate Nest app with its own pools, like another replica). */
@@ -141,6 +160,15 @@ export class MatchingHarness {
     this.versions.set(snapshot.customerId, version);
     await inTransaction(this.orm, (em) => this.app.get(RematchService).onCustomerSnapshot(em, snapshot, version, systemContext('test')));
     return snapshot;
+  }
+
+  /** Everyone back to nobody, the way the writer would record it (version bump + history), so histories stay true. */
+  async unassignAll(): Promise<void> {
+    await this.sql(
+      `insert into assignment_history (customer_id, manager_id, previous_manager_id, assignment_version, event, reason, actor_role, created_at)
+       select customer_id, null, manager_id, version + 1, 'unassigned', 'manual', 'test', now(3) from assignment where manager_id is not null`,
+    );
+    await this.sql('update assignment set manager_id = null, state = null, proposal_id = null, pinned = 0, version = version + 1 where manager_id is not null');
   }
 
   async assignment(customerId: string): Promise<{ manager_id: string | null; version: number; state: string | null; proposal_id: string | null; pinned: number }> {

@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { recordAudit } from '@relationship/audit';
-import { goodOutcome, serializeModel, trainModel, type FeatureVector, type TrainingExample, type TrainResult } from '@relationship/match-learning';
+import { goodOutcome, serializeModel, shouldUseModel, trainModel, type FeatureVector, type TrainingExample, type TrainResult } from '@relationship/match-learning';
 import { inTransaction } from '@relationship/persistence';
 import { MATCHING_CONFIG, type MatchingSettings } from '../config';
 import { parseJsonColumn } from '../read-models/snapshot-store';
@@ -66,12 +66,15 @@ export class ModelTrainer {
       version: `lr-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${crypto.randomUUID().slice(0, 6)}`,
     });
     await inTransaction(this.orm, async (em) => {
+      // A model that does no better than the rules on held-out feedback is kept for the record, not used.
+      const activate = result.status === 'trained' && shouldUseModel(result.model);
       if (result.status === 'trained') {
-        await em.execute('update match_model set active = 0 where active = 1');
-        await em.execute('insert into match_model (version, model, samples, active, created_at) values (?, ?, ?, 1, ?)', [
+        if (activate) await em.execute('update match_model set active = 0 where active = 1');
+        await em.execute('insert into match_model (version, model, samples, active, created_at) values (?, ?, ?, ?, ?)', [
           result.model.version,
           serializeModel(result.model),
           result.model.trainingSize,
+          activate ? 1 : 0,
           new Date(),
         ]);
       }
