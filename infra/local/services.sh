@@ -14,7 +14,7 @@ SECRET_FILE="$LOCAL_DIR/conf/jwt-secret"
 READY_S=${SERVICES_READY_S:-90}
 
 # name:port, in start order; the gateway last because it fronts the others.
-SERVICES=(identity:3001 profiles:3002 managers:3003 gateway:3000 portal:4200)
+SERVICES=(identity:3001 profiles:3002 managers:3003 matching:3004 matching-worker:3014 gateway:3000 portal:4200)
 
 log() { printf '[services] %s\n' "$*"; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -41,14 +41,14 @@ service_env() {
     "NODE_ENV=development" "DEMO_MODE=true" "LOG_LEVEL=${LOG_LEVEL:-info}" "HOST=127.0.0.1" \
     "PORT=$(port_of "$name")" "JWT_SECRET=$(jwt_secret)" \
     "KAFKA_BROKERS=$KAFKA_BROKERS" "REDIS_URL=$REDIS_URL" \
-    "DATABASE_URL=mysql://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/relationship_$name"
+    "DATABASE_URL=mysql://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/relationship_${name%-worker}"
   if [[ $name == portal ]]; then
     printf '%s\n' "PORTAL_PORT=$(port_of portal)" "PORTAL_HOST=127.0.0.1" "GATEWAY_URL=http://127.0.0.1:$(port_of gateway)"
     return
   fi
   if [[ $name == gateway ]]; then
     printf '%s\n' "IDENTITY_URL=http://127.0.0.1:$(port_of identity)" "PROFILES_URL=http://127.0.0.1:$(port_of profiles)" \
-      "MANAGERS_URL=http://127.0.0.1:$(port_of managers)" \
+      "MANAGERS_URL=http://127.0.0.1:$(port_of managers)" "MATCHING_URL=http://127.0.0.1:$(port_of matching)" \
       "CORS_ORIGINS=${CORS_ORIGINS:-http://localhost:4200,http://127.0.0.1:4200}" \
       "AUTH_RATE_LIMIT_PER_MINUTE=${AUTH_RATE_LIMIT_PER_MINUTE:-300}" "RATE_LIMIT_KEY_PREFIX=demo:rl:"
     # Everyone on a demo machine comes from 127.0.0.1, so the per-IP login limit is raised.
@@ -74,6 +74,8 @@ start_one() {
   main="$REPO_ROOT/dist/services/$name/main.js"
   # The portal is static files behind a small Node server that proxies /api to the gateway.
   [[ $name == portal ]] && main="$REPO_ROOT/frontend/portal/serve.mjs"
+  # The rebalance worker is the matching image's second entry point.
+  [[ $name == matching-worker ]] && main="$REPO_ROOT/dist/services/matching/worker.js"
   if pid_alive "$pidfile"; then log "$name already running (pid $(cat "$pidfile"))"; return; fi
   [[ -f $main ]] || die "$main is missing; build first (npx nx run-many -t build)"
   mkdir -p "$SERVICE_LOG_DIR" "$SERVICE_RUN_DIR"
@@ -106,7 +108,9 @@ case "${1:-}" in
     start_one identity &
     start_one profiles &
     start_one managers &
-    wait -n && wait -n && wait -n || { stop_one identity; stop_one profiles; stop_one managers; die "a service failed to start"; }
+    start_one matching &
+    wait -n && wait -n && wait -n && wait -n || { stop_one identity; stop_one profiles; stop_one managers; stop_one matching; die "a service failed to start"; }
+    start_one matching-worker
     start_one gateway
     start_one portal
     # Demo portraits through the public API (idempotent; see tools/datagen/src/seed-demo.mts).

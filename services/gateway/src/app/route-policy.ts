@@ -72,6 +72,10 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
   { methods: READ, path: '/api/managers/**', access: STAFF },
   { methods: WRITE, path: '/api/managers/**', access: ADMIN },
 
+  // a customer's own manager and history (matching scopes the history to the caller); a manager answers proposals
+  { methods: READ, path: '/api/matching/me/assignment', access: CUSTOMER },
+  { methods: READ, path: '/api/matching/history', access: 'authenticated' },
+  { methods: ['POST'], path: '/api/matching/proposals/**', access: STAFF },
   { methods: READ, path: '/api/matching/**', access: STAFF },
   { methods: WRITE, path: '/api/matching/**', access: ADMIN },
 
