@@ -5,10 +5,13 @@
 #   docker build -f docker/service.Dockerfile --build-arg SERVICE=identity -t relationship/identity:dev .
 #
 # build   : the whole workspace, `npm ci`, `nx build $SERVICE --configuration=production`, which bundles the
-#           service and the workspace libs into dist/services/$SERVICE/main.js and writes a package.json +
-#           package-lock.json listing only the external node_modules the bundle needs (generatePackageJson).
+#           service and the workspace libs into dist/services/$SERVICE/main.js (plus one <entry>.js per
+#           additionalEntryPoints item of its webpack.config.js, e.g. matching's worker.js) and writes a package.json
+#           + package-lock.json listing only the external node_modules the bundles need (generatePackageJson).
 # deps    : `npm ci --omit=dev` against that generated lockfile: the runtime node_modules, nothing else.
-# runtime : node + main.js + those node_modules, owned by root, run as the unprivileged `node` user (uid 1000).
+# runtime : node + the bundles + those node_modules, owned by root, run as the unprivileged `node` user (uid 1000).
+#           CMD runs main.js; a further entry point runs from the same image with its own command
+#           (`node worker.js` for matching-worker in docker-compose.yml and k8s/base/matching-worker.yaml).
 #
 # Configuration comes from the environment only (see services/$SERVICE/src/app/config.ts); the image bakes in
 # HOST=0.0.0.0 (the services default to 127.0.0.1, unreachable from outside a container) and NODE_ENV=production.

@@ -1,5 +1,5 @@
 import { loadRepoFacts, RepoFacts } from './context';
-import { checkCompose, Compose, composeEnv, interpolate, loadCompose } from './support/compose';
+import { checkCompose, Compose, composeEnv, interpolate, loadCompose, mysqlAllowsTriggers } from './support/compose';
 import { clone, Dict } from './support/repo';
 
 describe('docker-compose.yml', () => {
@@ -23,6 +23,12 @@ describe('docker-compose.yml', () => {
     expect(new Set(secrets).size).toBe(1);
     expect(secrets[0].length).toBeGreaterThanOrEqual(32);
     expect(interpolate('${JWT_SECRET:-fallback}', { JWT_SECRET: 'from-the-shell' })).toBe('from-the-shell');
+  });
+
+  it('knows the mysqld options that let the app user create triggers under binary logging', () => {
+    expect(facts.triggerServices).toContain('matching');
+    expect(['--log-bin-trust-function-creators=1', '--log_bin_trust_function_creators=ON', '--disable-log-bin'].map((a) => mysqlAllowsTriggers([a]))).toEqual([true, true, true]);
+    expect(['--log-bin-trust-function-creators=0', '--skip-name-resolve'].map((a) => mysqlAllowsTriggers([a]))).toEqual([false, false]);
   });
 
   it('interpolates like compose: defaults, $$ escapes, and reports variables without a default', () => {
@@ -65,6 +71,19 @@ describe('docker-compose.yml', () => {
     ['the MySQL init scripts are not mounted', (c) => (svc(c, 'mysql')['volumes'] = ['mysql-data:/var/lib/mysql']), 'must mount ./docker/mysql-init'],
     ['JWT secrets differ', (c) => (env(c, 'gateway')['JWT_SECRET'] = 'x'.repeat(40)), 'JWT_SECRET differs between compose services'],
     ['a variable without default', (c) => (env(c, 'identity')['JWT_SECRET'] = '${JWT_SECRET}'), '${JWT_SECRET} has no default'],
+    // a second process of one service (matching-worker: the matching image, worker.js)
+    ['an entry point nobody runs', (c) => delete c.services['matching-worker'], 'services/matching builds the entry point worker.js, but compose has no service "matching-worker"'],
+    ['the worker runs the API', (c) => (svc(c, 'matching-worker')['command'] = ['node', 'main.js']), 'compose service "matching-worker": runs main.js, but matching-worker is the worker entry point (worker.js)'],
+    ['the worker keeps the image CMD', (c) => delete svc(c, 'matching-worker')['command'], 'runs main.js, but matching-worker is the worker entry point'],
+    ['a command file webpack does not build', (c) => (svc(c, 'matching-worker')['command'] = 'node jobs.js'), 'runs jobs.js, which services/matching/webpack.config.js does not build (it builds main.js, worker.js)'],
+    ['a command that is not node <file>', (c) => (svc(c, 'matching-worker')['command'] = ['sh', '-c', 'node worker.js']), 'must be ["node", "<entry>.js"]'],
+    ['the worker built from another service', (c) => (((svc(c, 'matching-worker')['build'] as Dict)['args'] as Dict)['SERVICE'] = 'managers'), 'compose service "matching-worker" builds SERVICE=managers, but it runs worker.js of services/matching'],
+    ['the worker gets a variable only the API reads', (c) => (env(c, 'matching-worker')['JWT_SECRET'] = 'x'.repeat(40)), "JWT_SECRET is not a variable of matching-worker's configuration"],
+    ['the worker on the API port', (c) => (env(c, 'matching-worker')['PORT'] = '3004'), "PORT=3004 but matching-worker's configuration assigns it port 3014"],
+    ['the worker listens on another queue', (c) => (env(c, 'matching-worker')['QUEUE_PREFIX'] = 'other'), 'matching-worker and matching are one service and must share QUEUE_PREFIX'],
+    ['the worker uses another database', (c) => (env(c, 'matching-worker')['DATABASE_URL'] = 'mysql://app:app@mysql:3306/relationship_managers'), 'DATABASE_URL names database "relationship_managers", expected relationship_matching'],
+    ['the worker does not wait for Redis', (c) => delete (svc(c, 'matching-worker')['depends_on'] as Dict)['redis'], 'compose service "matching-worker" uses "redis" but does not depend_on it'],
+    ['triggers without log_bin_trust_function_creators', (c) => (svc(c, 'mysql')['command'] = (svc(c, 'mysql')['command'] as string[]).filter((a) => !a.includes('trust'))), 'services/matching create triggers'],
   ];
 
   it.each(cases)('catches drift: %s', (_title, breakIt, expected) => {

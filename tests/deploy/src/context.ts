@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MYSQL_INIT_DIR } from './support/compose';
 import { readServeMjs } from './support/portal';
@@ -13,12 +13,26 @@ export interface RepoFacts {
   dockerignore: string;
   mysqlInitSql: string;
   serveMjs: string;
+  /** Services whose migrations (services/<name>/src/migrations) create triggers. */
+  triggerServices: string[];
+}
+
+/** Services whose migrations contain CREATE TRIGGER: MySQL with binary logging needs a server setting for them. */
+export function servicesWithTriggers(names: string[]): string[] {
+  return names.filter((name) => {
+    const dir = repoPath('services', name, 'src/migrations');
+    if (!existsSync(dir)) return false;
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .some((f) => /CREATE\s+(DEFINER\s*=\s*\S+\s+)?TRIGGER\b/i.test(readText(join('services', name, 'src/migrations', f))));
+  });
 }
 
 export async function loadRepoFacts(): Promise<RepoFacts> {
   const initDir = repoPath(MYSQL_INIT_DIR);
   return {
     serviceNames: serviceNames(),
+    triggerServices: servicesWithTriggers(serviceNames()),
     services: await loadAllServiceConfigs(),
     portal: portalExists(),
     serveMjs: readServeMjs(),

@@ -92,6 +92,23 @@ describe('k8s/ (kustomize)', () => {
     ['the Ingress sends /api elsewhere', (rs) => (asDict(asDict(asArray(asDict(asArray(asDict(find(rs, 'Ingress', 'relationship')['spec'])['rules']).map(asDict)[0]['http'])['paths']).map(asDict)[0]['backend'])['service'])['name'] = 'portal'), 'must route /api to the gateway'],
     ['the portal binds to loopback', (rs) => setEnv(rs, 'portal', 'PORTAL_HOST', '127.0.0.1'), 'PORTAL_HOST must be 0.0.0.0'],
     ['the portal gets a variable serve.mjs does not read', (rs) => setEnv(rs, 'portal', 'API_URL', 'http://gateway:3000'), 'API_URL is not read by frontend/portal/serve.mjs'],
+    // a second process of one service (matching-worker: the matching image, worker.js)
+    ['an entry point without Deployment', (rs) => rs.splice(rs.indexOf(find(rs, 'Deployment', 'matching-worker')), 1), 'prod: matching-worker has no Deployment'],
+    ['the worker without PodDisruptionBudget', (rs) => rs.splice(rs.indexOf(find(rs, 'PodDisruptionBudget', 'matching-worker')), 1), 'matching-worker has no PodDisruptionBudget'],
+    ['the worker runs the API', (rs) => (container(rs, 'matching-worker')['command'] = ['node', 'main.js']), 'Deployment matching-worker: runs main.js, but matching-worker is the worker entry point (worker.js)'],
+    ['the worker keeps the image CMD', (rs) => delete container(rs, 'matching-worker')['command'], 'runs main.js, but matching-worker is the worker entry point'],
+    ['a command file webpack does not build', (rs) => { container(rs, 'matching-worker')['command'] = ['node']; container(rs, 'matching-worker')['args'] = ['dist/worker.js']; }, 'runs dist/worker.js, which services/matching/webpack.config.js does not build'],
+    ['the API told to run the worker', (rs) => (container(rs, 'matching')['command'] = ['node', 'worker.js']), 'Deployment matching: runs worker.js, but matching is the main entry point (main.js)'],
+    ['the worker on another service\'s image', (rs) => (container(rs, 'matching-worker')['image'] = 'registry.bank.example/relationship/managers:0.1.0'), 'is not the matching image'],
+    ['the worker gets the JWT settings', (rs) => (container(rs, 'matching-worker')['envFrom'] = [...asArray(container(rs, 'matching-worker')['envFrom']), { configMapRef: { name: 'relationship-common' } }]), "JWT_ISSUER is not a variable of matching-worker's configuration"],
+    ['the worker on the API port', (rs) => { setEnv(rs, 'matching-worker', 'PORT', '3004'); asArray(container(rs, 'matching-worker')['ports']).map(asDict)[0]['containerPort'] = 3004; }, "matching-worker's configuration assigns it port 3014"],
+    ['the worker listens on another queue', (rs) => setEnv(rs, 'matching-worker', 'QUEUE_PREFIX', 'other'), 'matching-worker and matching are one service and must share QUEUE_PREFIX'],
+    ['the worker reads another schema', (rs) => (asDict(asDict(envList(rs, 'matching-worker').find((e) => e['name'] === 'DATABASE_URL')?.['valueFrom'])['secretKeyRef'])['key'] = 'MANAGERS_DATABASE_URL'), 'must share DATABASE_URL'],
+    ['replicas on the HPA-scaled worker', (rs) => (asDict(find(rs, 'Deployment', 'matching-worker')['spec'])['replicas'] = 2), 'Deployment matching-worker: scaled by an HPA'],
+    ['a NetworkPolicy without DNS', (rs) => (asDict(find(rs, 'NetworkPolicy', 'matching-worker')['spec'])['egress'] = asArray(asDict(find(rs, 'NetworkPolicy', 'matching-worker')['spec'])['egress']).slice(1)), 'does not allow DNS (port 53)'],
+    ['a NetworkPolicy without Redis', (rs) => asDict(asArray(asDict(find(rs, 'NetworkPolicy', 'matching-worker')['spec'])['egress']).map(asDict)[1])['ports'] = [{ protocol: 'TCP', port: 3306 }, { protocol: 'TCP', port: 9092 }], 'does not allow port 6379 (REDIS_URL)'],
+    ['a NetworkPolicy that shuts out the scraper', (rs) => (asDict(find(rs, 'NetworkPolicy', 'matching-worker')['spec'])['ingress'] = [{ ports: [{ protocol: 'TCP', port: 8080 }] }]), 'does not allow the http port 3014'],
+    ['a NetworkPolicy that selects nothing', (rs) => (asDict(find(rs, 'NetworkPolicy', 'matching-worker')['spec'])['podSelector'] = { matchLabels: { 'app.kubernetes.io/name': 'nope' } }), 'NetworkPolicy matching-worker selects no pod'],
     ['a resource outside the namespace', (rs) => (find(rs, 'Service', 'gateway').metadata.namespace = 'default'), 'Service/gateway is not in namespace relationship'],
   ];
 

@@ -1,7 +1,7 @@
 import { load } from 'js-yaml';
 import { asArray, asDict, Dict, exists, hostPort, imageTagProblem, isDict, readText } from './repo';
 import { portalEnvProblems } from './portal';
-import { envProblems, ServiceConfig } from './service-config';
+import { commandProblems, envProblems, MAIN_ENTRY, ServiceConfig, sharedEnvProblems } from './service-config';
 
 export const COMPOSE_FILE = 'docker-compose.yml';
 export const SERVICE_DOCKERFILE = 'docker/service.Dockerfile';
@@ -94,6 +94,11 @@ export function kafkaInternalListener(compose: Compose): { host: string; port: n
   return match ? { host: match[1], port: Number(match[2]) } : undefined;
 }
 
+/** Whether a mysqld command line lets a non-SUPER user create triggers although binary logging is on (or turns it off). */
+export function mysqlAllowsTriggers(args: string[]): boolean {
+  return args.some((a) => /^--(log[-_]bin[-_]trust[-_]function[-_]creators(=(1|ON|TRUE))?|disable[-_]log[-_]bin|skip[-_]log[-_]bin)$/i.test(a));
+}
+
 /** Databases and users that docker/mysql-init creates. */
 export function mysqlInitObjects(sql: string): { databases: Set<string>; users: Set<string> } {
   const databases = new Set([...sql.matchAll(/CREATE\s+DATABASE\s+(?:IF\s+NOT\s+EXISTS\s+)?`?(\w+)`?/gi)].map((m) => m[1]));
@@ -102,7 +107,10 @@ export function mysqlInitObjects(sql: string): { databases: Set<string>; users: 
 }
 
 export interface ComposeContext {
+  /** Every process of every service, by deployment name (matching, matching-worker, ...). */
   services: Map<string, ServiceConfig>;
+  /** Services whose migrations create triggers (MySQL with binary logging then needs log_bin_trust_function_creators). */
+  triggerServices: string[];
   serviceNames: string[];
   portal: boolean;
   mysqlInitSql: string;
@@ -140,8 +148,17 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
     else if (!nest.has(name)) problems.push(`compose service "${name}" is not built from ${SERVICE_DOCKERFILE}`);
     else if (nest.get(name) !== name) problems.push(`compose service "${name}" builds SERVICE=${nest.get(name)} (must be its own folder name)`);
   }
+  // ... and one per further entry point (e.g. matching-worker), built from the same image, running its own file
+  for (const config of ctx.services.values()) {
+    if (config.entry === MAIN_ENTRY) continue;
+    if (!compose.services[config.name]) problems.push(`services/${config.service} builds the entry point ${config.file}, but compose has no service "${config.name}" running it`);
+  }
   for (const [name, arg] of nest) {
-    if (!ctx.serviceNames.includes(name)) problems.push(`compose service "${name}" has no folder services/${name}`);
+    const config = ctx.services.get(name);
+    if (!config && !ctx.serviceNames.includes(name)) problems.push(`compose service "${name}" has no folder services/${name}`);
+    else if (config && config.entry !== MAIN_ENTRY && arg !== config.service) {
+      problems.push(`compose service "${name}" builds SERVICE=${arg}, but it runs ${config.file} of services/${config.service} (the ${config.service} image)`);
+    }
     if (arg && !exists(`services/${arg}/project.json`)) problems.push(`compose service "${name}": build arg SERVICE=${arg} but services/${arg}/project.json does not exist`);
   }
   for (const infra of INFRA) if (!compose.services[infra]) problems.push(`compose has no "${infra}" service`);
@@ -199,15 +216,19 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
   const kafka = kafkaInternalListener(compose);
   const init = mysqlInitObjects(ctx.mysqlInitSql);
   const secrets = new Map<string, string>();
-  for (const name of ctx.serviceNames) {
+  const envs = new Map<string, Record<string, string>>();
+  for (const config of ctx.services.values()) {
+    const name = config.name;
     const service = compose.services[name];
-    const config = ctx.services.get(name);
-    if (!service || !config) continue;
+    if (!service) continue;
     const missing: string[] = [];
     const env = composeEnv(service, missing);
+    envs.set(name, env);
     const where = `compose service "${name}"`;
     for (const variable of missing) problems.push(`${where}: \${${variable}} has no default, so a plain "docker compose up" fails`);
     problems.push(...envProblems(where, config, env));
+    const command = service['command'];
+    problems.push(...commandProblems(where, config, command === undefined || command === null ? undefined : Array.isArray(command) ? command.map(String) : String(command).split(/\s+/).filter(Boolean)));
 
     if (env['HOST'] !== '0.0.0.0') problems.push(`${where}: HOST must be 0.0.0.0 in a container (is ${env['HOST'] ?? 'unset'}, the service defaults to 127.0.0.1)`);
     if (env['NODE_ENV'] !== 'development' || env['DEMO_MODE'] !== 'true') problems.push(`${where}: compose is the demo path: NODE_ENV=development and DEMO_MODE=true`);
@@ -231,7 +252,7 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
     if (env['DATABASE_URL']) {
       const url = new URL(env['DATABASE_URL'].replace(/^mariadb:/, 'mysql:'));
       const database = url.pathname.slice(1);
-      if (database !== `relationship_${name}`) problems.push(`${where}: DATABASE_URL names database "${database}", expected relationship_${name}`);
+      if (database !== `relationship_${config.service}`) problems.push(`${where}: DATABASE_URL names database "${database}", expected relationship_${config.service}`);
       if (!init.databases.has(database)) problems.push(`${where}: database "${database}" is not created by ${MYSQL_INIT_DIR}`);
       if (!init.users.has(decodeURIComponent(url.username))) problems.push(`${where}: user "${url.username}" is not created by ${MYSQL_INIT_DIR}`);
       const mysqlImage = String(compose.services[url.hostname]?.['image'] ?? '');
@@ -241,6 +262,9 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
     for (const dependency of needs) {
       if (!declared[dependency]) problems.push(`${where} uses "${dependency}" but does not depend_on it (condition: service_healthy)`);
     }
+  }
+  for (const service of ctx.serviceNames) {
+    problems.push(...sharedEnvProblems(`compose service "${service}"`, [...ctx.services.values()].filter((c) => c.service === service), envs));
   }
   if (new Set(secrets.values()).size > 1) problems.push(`JWT_SECRET differs between compose services (${[...secrets.keys()].join(', ')}): tokens signed by identity would not verify elsewhere`);
 
@@ -281,6 +305,12 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
   if (compose.services['mysql']) {
     const volumes = asArray(compose.services['mysql']['volumes']).map(String);
     if (!volumes.some((v) => v.startsWith(`./${MYSQL_INIT_DIR}:/docker-entrypoint-initdb.d`))) problems.push(`compose mysql must mount ./${MYSQL_INIT_DIR} on /docker-entrypoint-initdb.d`);
+    // MySQL 8 logs binary by default; a non-SUPER user may then create triggers only with this server setting.
+    if (ctx.triggerServices.length && !mysqlAllowsTriggers(asArray(compose.services['mysql']['command']).map(String))) {
+      problems.push(
+        `compose mysql: the migrations of ${ctx.triggerServices.map((s) => `services/${s}`).join(', ')} create triggers, which the app user may do under binary logging only with --log-bin-trust-function-creators=1 (or --disable-log-bin)`,
+      );
+    }
   }
   return problems;
 }

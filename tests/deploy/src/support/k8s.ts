@@ -1,11 +1,12 @@
 import { hostPort, imageTagProblem, asArray, asDict, Dict, isDict } from './repo';
 import { containersOf, Resource, resourceId } from './kustomize';
 import { PORTAL_PORT, portalEnvProblems } from './portal';
-import { envProblems, ServiceConfig } from './service-config';
+import { commandProblems, envProblems, MAIN_ENTRY, ServiceConfig, sharedEnvProblems } from './service-config';
 
 const PLACEHOLDER = /REPLACE-ME/;
 
 export interface K8sContext {
+  /** Every process of every service, by deployment name (matching, matching-worker, ...). */
   services: Map<string, ServiceConfig>;
   serviceNames: string[];
   portal: boolean;
@@ -30,6 +31,12 @@ const podLabels = (deployment: Resource): Dict => asDict(asDict(podTemplate(depl
 const selects = (selector: unknown, labels: Dict): boolean => {
   const match = asDict(asDict(selector)['matchLabels'] ?? selector);
   return Object.keys(match).length > 0 && Object.entries(match).every(([k, v]) => labels[k] === v);
+};
+
+/** A NetworkPolicy's podSelector selects the pod labels (an empty selector selects every pod of the namespace). */
+const policySelects = (policy: Resource, labels: Dict): boolean => {
+  const selector = asDict(asDict(policy['spec'])['podSelector']);
+  return Object.keys(asDict(selector['matchLabels'])).length === 0 && !selector['matchExpressions'] ? true : selects(selector, labels);
 };
 
 /** Data of a ConfigMap or Secret (data is base64 for Secrets; stringData plain). */
@@ -101,17 +108,21 @@ function resolvePort(container: Dict, port: unknown): number | undefined {
 export function checkK8s(resources: Resource[], ctx: K8sContext): string[] {
   const problems: string[] = [];
   const deployments = resources.filter((r) => r.kind === 'Deployment');
-  const expected = [...ctx.serviceNames, ...(ctx.portal ? ['portal'] : [])];
+  const processes = [...ctx.services.values()];
+  const mainNames = [...ctx.serviceNames, ...(ctx.portal ? ['portal'] : [])];
+  // Further entry points (e.g. matching-worker) serve no API: a Service for them is optional.
+  const workerNames = processes.filter((p) => p.entry !== MAIN_ENTRY).map((p) => p.name);
 
-  // -- one Deployment + Service per folder of services/ (and the portal), and the other way round
-  for (const name of expected) {
+  // -- one Deployment + Service per folder of services/ (and the portal), one Deployment per further entry point,
+  //    and the other way round
+  for (const name of [...mainNames, ...workerNames]) {
     if (!find(resources, 'Deployment', name)) problems.push(`${ctx.profile}: ${name} has no Deployment`);
-    if (!find(resources, 'Service', name)) problems.push(`${ctx.profile}: ${name} has no Service`);
+    if (mainNames.includes(name) && !find(resources, 'Service', name)) problems.push(`${ctx.profile}: ${name} has no Service`);
     if (!find(resources, 'PodDisruptionBudget', name)) problems.push(`${ctx.profile}: ${name} has no PodDisruptionBudget`);
   }
   for (const deployment of deployments) {
     const name = deployment.metadata.name;
-    if (name !== 'portal' && !ctx.serviceNames.includes(name)) problems.push(`${ctx.profile}: Deployment ${name} has no folder services/${name}`);
+    if (name !== 'portal' && !ctx.services.has(name)) problems.push(`${ctx.profile}: Deployment ${name} has no folder services/${name} (nor is it an entry point of one)`);
   }
   if (!resources.some((r) => r.kind === 'Namespace' && r.metadata.name === 'relationship')) problems.push(`${ctx.profile}: no Namespace relationship`);
   for (const r of resources) {
@@ -133,6 +144,8 @@ export function checkK8s(resources: Resource[], ctx: K8sContext): string[] {
     if (port) servicePorts.set(svc.metadata.name, Number(port['port']));
   }
 
+  const envs = new Map<string, Record<string, string>>();
+  const policies = resources.filter((r) => r.kind === 'NetworkPolicy');
   for (const deployment of deployments) {
     const name = deployment.metadata.name;
     const where = `${ctx.profile}: Deployment ${name}`;
@@ -153,7 +166,9 @@ export function checkK8s(resources: Resource[], ctx: K8sContext): string[] {
     const image = String(container['image'] ?? '');
     const imageProblem = imageTagProblem(image);
     if (imageProblem) problems.push(`${where}: ${imageProblem}`);
-    if (!image.endsWith(`/${name}`) && !new RegExp(`/${name}[:@]`).test(image)) problems.push(`${where}: image ${image} is not the ${name} image`);
+    // Every process of a service runs the service's one image (matching-worker runs relationship/matching).
+    const imageName = ctx.services.get(name)?.service ?? name;
+    if (!image.endsWith(`/${imageName}`) && !new RegExp(`/${imageName}[:@]`).test(image)) problems.push(`${where}: image ${image} is not the ${imageName} image`);
 
     // ports: containerPort = PORT env = the schema's default = Service port; probes and annotations on it
     const http = asArray(container['ports']).map(asDict).find((p) => p['name'] === 'http');
@@ -162,7 +177,10 @@ export function checkK8s(resources: Resource[], ctx: K8sContext): string[] {
     const config = ctx.services.get(name);
     const env = containerEnv(resources, container, where, ctx, problems);
     if (config) {
+      envs.set(name, env);
       problems.push(...envProblems(where, config, env));
+      const command = [...asArray(container['command']), ...asArray(container['args'])].map(String);
+      problems.push(...commandProblems(where, config, command.length ? command : undefined));
       if (Number(env['PORT']) !== port) problems.push(`${where}: PORT env (${env['PORT'] ?? 'unset'}) differs from containerPort ${port}`);
       if (config.defaultPort !== undefined && port !== config.defaultPort) problems.push(`${where}: containerPort ${port} but ${name}'s configuration assigns it port ${config.defaultPort}`);
       if (env['HOST'] !== '0.0.0.0') problems.push(`${where}: HOST must be 0.0.0.0 (is ${env['HOST'] ?? 'unset'}); the kubelet probes the pod IP`);
@@ -184,6 +202,28 @@ export function checkK8s(resources: Resource[], ctx: K8sContext): string[] {
     if (isDict(container['startupProbe'])) {
       const get = asDict(asDict(container['startupProbe'])['httpGet']);
       if (resolvePort(container, get['port']) !== port) problems.push(`${where}: startupProbe port ${get['port']} is not the http port ${port}`);
+    }
+
+    // NetworkPolicies that select these pods: ingress must let the scraper and the probes reach the http port;
+    // egress must allow DNS and every address the process is configured with (database, Redis, Kafka, upstreams).
+    const selecting = policies.filter((p) => policySelects(p, labels));
+    const policyTypes = (p: Resource) => asArray(asDict(p['spec'])['policyTypes']).map(String);
+    const portsOf = (rules: unknown) => asArray(rules).map(asDict).map((rule) => (asArray(rule['ports']).length ? asArray(rule['ports']).map(asDict) : undefined));
+    const allows = (direction: 'ingress' | 'egress', portNumber: number | undefined, portName?: string) =>
+      portsOf(selecting.filter((p) => policyTypes(p).includes(direction === 'ingress' ? 'Ingress' : 'Egress')).flatMap((p) => asArray(asDict(p['spec'])[direction]))).some(
+        (ports) => ports === undefined || ports.some((q) => q['port'] === undefined || q['port'] === portNumber || (portName !== undefined && q['port'] === portName)),
+      );
+    if (selecting.some((p) => policyTypes(p).includes('Ingress')) && port && !allows('ingress', port, 'http')) {
+      problems.push(`${where}: a NetworkPolicy restricts ingress but does not allow the http port ${port} (metrics scraping, probes)`);
+    }
+    if (selecting.some((p) => policyTypes(p).includes('Egress'))) {
+      if (!allows('egress', 53)) problems.push(`${where}: a NetworkPolicy restricts egress but does not allow DNS (port 53)`);
+      const addresses: [string, string][] = Object.entries(env).filter(([k, v]) => /_URL$/.test(k) && /^[a-z]+:\/\//.test(v));
+      for (const broker of (env['KAFKA_BROKERS'] ?? '').split(',').map((b) => b.trim()).filter(Boolean)) addresses.push(['KAFKA_BROKERS', broker]);
+      for (const [variable, value] of addresses) {
+        const target = hostPort(value);
+        if (target?.port !== undefined && !allows('egress', target.port)) problems.push(`${where}: a NetworkPolicy restricts egress but does not allow port ${target.port} (${variable})`);
+      }
     }
 
     const svc = find(resources, 'Service', name);
@@ -230,6 +270,13 @@ export function checkK8s(resources: Resource[], ctx: K8sContext): string[] {
       if (!servicePorts.has(upstream)) problems.push(`${where}: ${variable}=${value} names no Service of these manifests`);
       else if (servicePorts.get(upstream) !== target.port) problems.push(`${where}: ${variable} uses port ${target.port}, Service ${upstream} listens on ${servicePorts.get(upstream)}`);
     }
+  }
+
+  for (const policy of policies) {
+    if (!deployments.some((d) => policySelects(policy, podLabels(d)))) problems.push(`${ctx.profile}: NetworkPolicy ${policy.metadata.name} selects no pod of any Deployment`);
+  }
+  for (const service of ctx.serviceNames) {
+    problems.push(...sharedEnvProblems(`${ctx.profile}: service ${service}`, processes.filter((p) => p.service === service), envs));
   }
 
   // -- Ingress: /api to the gateway, everything else to the portal; backends exist
