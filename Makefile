@@ -70,6 +70,11 @@ bench-portraits: deps
 
 # Learned-component benchmark: held-out AUC of the rule score vs the model trained on simulated outcome feedback
 # (20k customers × 200 managers, 40k pairs by default; ARGS="--customers=N --managers=N --pairs=N --seed=N --alpha=A").
+# Incremental rematch through real Kafka: ProfileUpdated published → MatchProposed consumed, p50/p99 (needs infra).
+.PHONY: bench-matching
+bench-matching: deps infra
+	@$(ENV); npx nx build matching --configuration=production >/dev/null && node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON bench/matching/run.mjs $(ARGS)
+
 .PHONY: bench-learning
 bench-learning: deps
 	@$(ENV); node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON bench/learning/run.mjs $(ARGS)

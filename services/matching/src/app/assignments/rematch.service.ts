@@ -22,6 +22,11 @@ export type RematchResult =
 
 const MAX_UNASSIGNED_PICKED_PER_EVENT = 200;
 
+export interface RankedOption {
+  manager: ManagerMatchSnapshot;
+  verdict: Extract<PairVerdict, { eligible: true }>;
+}
+
 /**
  * Incremental rematch: one customer at a time, against every manager, with the stability rule (stay unless another
  * manager scores more than STABILITY_THRESHOLD points higher, or the current one is no longer allowed). Used for
@@ -89,19 +94,31 @@ export class RematchService {
     return { customerId, status: 'unassigned', managerId: null, score: null };
   }
 
-  /** Eligible managers with spare capacity, best first (ties by manager id, so the result is deterministic). */
+  /**
+   * Eligible managers with spare capacity, best first (ties by manager id, so the result is deterministic). Ranks on
+   * the bare score and builds the explanation only for the few options actually tried.
+   */
   rank(
     customer: CustomerMatchSnapshot,
     managers: Map<string, ManagerState>,
     allowed: (managerId: string) => boolean,
-  ): { manager: ManagerMatchSnapshot; verdict: Extract<PairVerdict, { eligible: true }> }[] {
-    const ranked: { manager: ManagerMatchSnapshot; verdict: Extract<PairVerdict, { eligible: true }> }[] = [];
+  ): Iterable<RankedOption> {
+    const scored: { state: ManagerState; score: number }[] = [];
     for (const [id, state] of managers) {
       if (!allowed(id)) continue;
-      const verdict = this.scorer.verdict(customer, state.snapshot, state.load);
-      if (verdict.eligible) ranked.push({ manager: state.snapshot, verdict });
+      const score = this.scorer.score(customer, state.snapshot, state.load);
+      if (!Number.isNaN(score)) scored.push({ state, score });
     }
-    return ranked.sort((a, b) => b.verdict.score - a.verdict.score || (a.manager.managerId < b.manager.managerId ? -1 : 1));
+    scored.sort((a, b) => b.score - a.score || (a.state.snapshot.managerId < b.state.snapshot.managerId ? -1 : 1));
+    return this.explained(customer, scored);
+  }
+
+  /** Lazily explained: the caller's loop stops at the first option that is taken. */
+  private *explained(customer: CustomerMatchSnapshot, scored: { state: ManagerState }[]): Generator<RankedOption> {
+    for (const { state } of scored) {
+      const verdict = this.scorer.verdict(customer, state.snapshot, state.load);
+      if (verdict.eligible) yield { manager: state.snapshot, verdict };
+    }
   }
 
   /** A customer's portrait changed (or appeared): rematch when something matching uses changed. */

@@ -24,6 +24,8 @@ const parse = <T>(raw: string | object): T => (typeof raw === 'string' ? JSON.pa
  */
 @Injectable()
 export class SnapshotStore {
+  private readonly managerCache = new Map<string, { version: number; snapshot: ManagerMatchSnapshot }>();
+
   async upsertCustomer(em: EntityManager, snapshot: CustomerMatchSnapshot, version: number): Promise<UpsertOutcome<CustomerMatchSnapshot>> {
     const [held] = await em.execute<(JsonRow & { profile_version: number })[]>(
       'select profile_version, snapshot from customer_snapshot where customer_id = ? for update',
@@ -106,17 +108,32 @@ export class SnapshotStore {
     return found;
   }
 
-  /** Every manager with matching's load of their book (a few thousand at most: held in memory to score). */
+  /**
+   * Every manager with matching's load of their book (a few thousand at most: held in memory to score). Parsed
+   * snapshots are cached by manager version, so a rematch reads only ids, versions and loads; a snapshot is
+   * re-read when its version differs from the cached one (a rolled-back read can only cause one extra fetch).
+   */
   async managers(em: EntityManager): Promise<Map<string, ManagerState>> {
-    const rows = await em.execute<(JsonRow & { assigned: number })[]>(
-      'select m.snapshot, l.assigned from manager_snapshot m join manager_load l on l.manager_id = m.manager_id order by m.manager_id',
+    const rows = await em.execute<{ manager_id: string; manager_version: number; assigned: number }[]>(
+      'select m.manager_id, m.manager_version, l.assigned from manager_snapshot m join manager_load l on l.manager_id = m.manager_id order by m.manager_id',
     );
-    return new Map(
-      rows.map((row) => {
-        const snapshot = parse<ManagerMatchSnapshot>(row.snapshot);
-        return [snapshot.managerId, { snapshot, load: { assigned: Number(row.assigned) } }];
-      }),
-    );
+    const stale = rows.filter((r) => this.managerCache.get(r.manager_id)?.version !== Number(r.manager_version)).map((r) => r.manager_id);
+    for (let i = 0; i < stale.length; i += 1000) {
+      const ids = stale.slice(i, i + 1000);
+      const fetched = await em.execute<(JsonRow & { manager_id: string; manager_version: number })[]>(
+        `select manager_id, manager_version, snapshot from manager_snapshot where manager_id in (${ids.map(() => '?').join(',')})`,
+        ids,
+      );
+      for (const row of fetched) {
+        this.managerCache.set(row.manager_id, { version: Number(row.manager_version), snapshot: parse<ManagerMatchSnapshot>(row.snapshot) });
+      }
+    }
+    const states = new Map<string, ManagerState>();
+    for (const row of rows) {
+      const cached = this.managerCache.get(row.manager_id);
+      if (cached) states.set(row.manager_id, { snapshot: cached.snapshot, load: { assigned: Number(row.assigned) } });
+    }
+    return states;
   }
 
   async manager(em: EntityManager, managerId: string): Promise<ManagerState | null> {
