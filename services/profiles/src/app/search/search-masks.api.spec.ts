@@ -180,6 +180,33 @@ describe('need and tag masks', () => {
     expect(await searchIds(`tag=${past64},vip`)).toEqual([z.id]);
   });
 
+  it('a search page carries each portrait exactly as a single read does (every kind of column)', async () => {
+    const full = await create({
+      displayName: '全字段',
+      gender: 'female',
+      birthDate: '1980-05-17',
+      email: 'Full.Fields@Example.com',
+      nationalIdNumber: residentId('19800517', 321),
+      preferredLanguage: 'en',
+      preferredChannel: 'wechat',
+      aumCny: 7_500_000.55,
+      incomeBand: '1m_5m',
+      productsHeld: ['mortgage', 'mutual_fund'],
+      activityLevel: 'high',
+      riskAnswers: Array(10).fill('C'),
+      needs: ['wealth_management'],
+      interests: ['golf', 'tea'],
+      tags: ['vip', 'retiree'],
+      lifecycleStage: 'growing',
+      consent: { profiling: true, marketing: false, data_sharing: true },
+    });
+    const one = (await app.inject({ method: 'GET', url: `/api/profiles/${full.id}`, headers: admin() })).json();
+    const page = (await app.inject({ method: 'GET', url: `/api/profiles?q=${encodeURIComponent('全字段')}`, headers: admin() })).json();
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]).toEqual(one);
+    expect(one).toMatchObject({ birthDate: '1980-05-17', aumCny: 7_500_000.55, consent: { profiling: true, marketing: false, data_sharing: true }, interests: ['golf', 'tea'] });
+  });
+
   it('need and tag filters return exactly the customers holding them, alone and combined', async () => {
     const holders = async (table: 'customer_need' | 'customer_tag', column: string, codes: string[]) => {
       const rows = await sql<{ customer_id: string }>(

@@ -3,7 +3,6 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import type { Viewer } from '../domain/masking';
 import type { Portrait } from '../domain/portrait';
-import { CustomerPortrait } from '../portraits/customer-portrait.entity';
 import { PortraitStore } from '../portraits/portrait-store';
 import { TagBits } from '../portraits/tag-bits';
 import type { SearchQueryDto } from './dto/search-query.dto';
@@ -56,19 +55,18 @@ export class SearchService {
 
   async search(query: SearchQueryDto, viewer: Viewer): Promise<PortraitPage> {
     const filter = this.filterFor(query, viewer);
-    const em = this.orm.em.fork() as EntityManager;
-    if (filter.tags?.length) filter.tagBits = await this.tagBits.bitsFor(em, filter.tags);
+    const fork = () => this.orm.em.fork() as EntityManager;
+    if (filter.tags?.length) filter.tagBits = await this.tagBits.bitsFor(fork(), filter.tags);
     const sql = buildSearchSql(filter);
-    // Two connections from the pool: the page and the total run side by side.
-    const [ids, count] = await Promise.all([
-      em.execute<{ id: string }[]>(sql.pageSql, sql.pageParams),
-      (this.orm.em.fork() as EntityManager).execute<{ n: number | string }[]>(sql.countSql, sql.countParams),
-    ]);
-    const rows = ids.length ? await em.find(CustomerPortrait, { id: { $in: ids.map((r) => r.id) } }, { disableIdentityMap: true }) : [];
-    const byId = new Map((await this.store.complete(em, rows)).map((p) => [p.id, p]));
+    // The total runs beside the page and the loading of its portraits, each on its own pooled connection.
+    const counting = fork().execute<{ n: number | string }[]>(sql.countSql, sql.countParams);
+    const items = fork()
+      .execute<{ id: string }[]>(sql.pageSql, sql.pageParams)
+      .then((ids) => this.store.loadMany(fork, ids.map((r) => r.id)));
+    const [count, portraits] = await Promise.all([counting, items]);
     const matches = Number(count[0]?.n ?? 0);
     return {
-      items: ids.flatMap((r) => byId.get(r.id) ?? []),
+      items: portraits,
       total: Math.min(matches, COUNT_CAP),
       totalExact: matches <= COUNT_CAP,
       page: filter.page,
