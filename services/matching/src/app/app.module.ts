@@ -16,6 +16,7 @@ import { MATCHING_CONFIG, type MatchingConfig, type WorkerConfig } from './confi
 import { FeedbackStore } from './learning/feedback.store';
 import { LearningController } from './learning/learning.controller';
 import { ModelTrainer } from './learning/model-trainer';
+import { MatchingMetrics } from './matching-metrics';
 import { SnapshotEventsConsumer } from './read-models/events.consumer';
 import { SnapshotStore } from './read-models/snapshot-store';
 import { MoveApplier } from './runs/move-applier';
@@ -58,6 +59,7 @@ function coreImports(name: string, config: MatchingConfig | WorkerConfig, metric
 function coreProviders(config: MatchingConfig | WorkerConfig): Provider[] {
   return [
     { provide: MATCHING_CONFIG, useValue: config },
+    MatchingMetrics,
     SnapshotStore,
     ModelRegistry,
     MatchScorer,

@@ -147,6 +147,14 @@ describe('matching API (real MariaDB, Kafka, Redis)', () => {
     });
   });
 
+  it('exports assignment writes and rematch durations on /metrics', async () => {
+    const text = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const applied = /matching_assignment_writes_total\{reason="incremental",outcome="applied",service="matching"\} (\d+)/.exec(text);
+    expect(Number(applied?.[1])).toBeGreaterThan(0);
+    expect(text).toMatch(/matching_rematch_duration_seconds_count\{service="matching",status="moved"\} [1-9]/);
+    expect(text).toContain('matching_assignment_writes_total{reason="rebalance",outcome="full",service="matching"} 0');
+  });
+
   describe('manual adjustment, maker-checker, proposals, history', () => {
     const city = { city: '长沙', branchId: 'CS-FR-001' } as const;
 

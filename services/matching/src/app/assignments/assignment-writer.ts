@@ -5,6 +5,7 @@ import { AssignmentChanged, MatchProposed, type AssignmentChangedPayload, type M
 import { OutboxService } from '@relationship/messaging';
 import { isCheckConstraintError } from '@relationship/persistence';
 import type { WriteContext } from '@relationship/service-kit';
+import { MatchingMetrics } from '../matching-metrics';
 
 export type AssignmentReason = AssignmentChangedPayload['reason'];
 
@@ -73,7 +74,10 @@ export const ASSIGNMENT_COLUMNS = 'customer_id, manager_id, version, state, prop
  */
 @Injectable()
 export class AssignmentWriter {
-  constructor(private readonly outbox: OutboxService) {}
+  constructor(
+    private readonly outbox: OutboxService,
+    private readonly metrics: MatchingMetrics,
+  ) {}
 
   async current(em: EntityManager, customerId: string, lock = false): Promise<CurrentAssignment | null> {
     const [row] = await em.execute<AssignmentRow[]>(
@@ -84,6 +88,12 @@ export class AssignmentWriter {
   }
 
   async move(em: EntityManager, request: MoveRequest): Promise<MoveOutcome> {
+    const outcome = await this.guardedMove(em, request);
+    this.metrics.write(request.reason, outcome.status);
+    return outcome;
+  }
+
+  private async guardedMove(em: EntityManager, request: MoveRequest): Promise<MoveOutcome> {
     const held = await this.current(em, request.customerId, true);
     if (!held || held.version !== request.expectedVersion) return { status: 'stale' };
     if (held.managerId === request.toManagerId) return { status: 'unchanged' };

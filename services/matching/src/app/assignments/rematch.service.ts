@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CustomerMatchSnapshot, ManagerMatchSnapshot } from '@relationship/contracts';
 import type { WriteContext } from '@relationship/service-kit';
 import { MATCHING_CONFIG, type MatchingSettings } from '../config';
+import { MatchingMetrics } from '../matching-metrics';
 import { SnapshotStore, type ManagerState } from '../read-models/snapshot-store';
 import { MatchScorer, type PairVerdict } from '../scoring/match-scorer';
 import { AssignmentWriter, type AssignmentReason } from './assignment-writer';
@@ -39,9 +40,17 @@ export class RematchService {
     private readonly store: SnapshotStore,
     private readonly scorer: MatchScorer,
     private readonly writer: AssignmentWriter,
+    private readonly metrics: MatchingMetrics,
   ) {}
 
   async rematch(em: EntityManager, customerId: string, options: RematchOptions): Promise<RematchResult> {
+    const started = performance.now();
+    const result = await this.rematchOne(em, customerId, options);
+    this.metrics.rematched(result.status, (performance.now() - started) / 1000);
+    return result;
+  }
+
+  private async rematchOne(em: EntityManager, customerId: string, options: RematchOptions): Promise<RematchResult> {
     const customer = await this.store.customer(em, customerId);
     const held = await this.writer.current(em, customerId, true);
     if (!customer || !held) return { customerId, status: 'unknown' };

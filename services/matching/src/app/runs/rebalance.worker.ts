@@ -3,6 +3,7 @@ import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { MATCHING_CONFIG, type WorkerConfig } from '../config';
 import { ModelTrainer } from '../learning/model-trainer';
+import { MatchingMetrics } from '../matching-metrics';
 import { RebalanceProcessor } from './rebalance.processor';
 import { REBALANCE_QUEUE, redisConnection, type RebalanceJob } from './rebalance-queue';
 
@@ -20,12 +21,13 @@ export class RebalanceWorker implements OnApplicationBootstrap, OnApplicationShu
     @Inject(MATCHING_CONFIG) private readonly config: WorkerConfig,
     private readonly processor: RebalanceProcessor,
     private readonly trainer: ModelTrainer,
+    private readonly metrics: MatchingMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
     this.connection = redisConnection(this.config.REDIS_URL);
     this.connection.on('error', (error) => this.logger.warn({ err: error }, 'redis connection error (worker)'));
-    this.worker = new Worker(REBALANCE_QUEUE, (job) => this.process(job as Job<RebalanceJob['data']>), {
+    this.worker = new Worker(REBALANCE_QUEUE, (job) => this.timed(job as Job<RebalanceJob['data']>), {
       connection: this.connection,
       prefix: this.config.QUEUE_PREFIX,
       concurrency: this.config.WORKER_CONCURRENCY,
@@ -38,6 +40,17 @@ export class RebalanceWorker implements OnApplicationBootstrap, OnApplicationShu
       if (final && runId) void this.processor.markFailed(runId, error).catch((e) => this.logger.error({ err: e }, 'could not mark run failed'));
     });
     this.worker.on('error', (error) => this.logger.warn({ err: error }, 'worker error'));
+  }
+
+  private async timed(job: Job<RebalanceJob['data']>): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.process(job);
+      this.metrics.job(job.name, 'done', (performance.now() - started) / 1000);
+    } catch (error) {
+      this.metrics.job(job.name, 'failed', (performance.now() - started) / 1000);
+      throw error;
+    }
   }
 
   private async process(job: Job<RebalanceJob['data']>): Promise<void> {
