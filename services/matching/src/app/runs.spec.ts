@@ -3,6 +3,7 @@ import { eventually } from '@relationship/testing';
 import { FeedbackStore } from './learning/feedback.store';
 import { inTransaction } from '@relationship/persistence';
 import { RebalanceProcessor } from './runs/rebalance.processor';
+import { RebalanceQueue } from './runs/rebalance-queue';
 import { bearer, customerSnapshot, managerSnapshot, MatchingHarness } from '../testing/matching-harness';
 
 describe('rebalance runs on BullMQ workers, what-if, learned score (real MariaDB, Kafka, Redis)', () => {
@@ -127,13 +128,42 @@ describe('rebalance runs on BullMQ workers, what-if, learned score (real MariaDB
        where not (a.manager_id <=> hst.manager_id) or a.version <> hst.assignment_version`,
     );
     expect(mismatched).toEqual([]);
-    const runs = [await h.app.inject({ method: 'GET', url: `/api/matching/runs/${r1.id}`, headers: admin }), await h.app.inject({ method: 'GET', url: `/api/matching/runs/${r2.id}`, headers: admin })].map((r) => r.json());
-    // Whatever one run applied, the other found stale (or unchanged): together they moved each customer at most once from nobody.
-    const appliedTotal = runs.reduce((s, r) => s + r.moves.applied, 0);
-    expect(appliedTotal).toBeLessThanOrEqual(60 + runs.reduce((s, r) => s + r.moves.planned, 0));
+    // Every customer's history is one unbroken chain: each change starts from the previous one's manager and version,
+    // so no two writers ever acted on the same state (which is what double-assigning would take).
+    const broken = await h.sql(
+      `select customer_id from (
+         select customer_id, assignment_version, previous_manager_id,
+           lag(manager_id) over (partition by customer_id order by id) as prev_manager,
+           lag(assignment_version) over (partition by customer_id order by id) as prev_version
+         from assignment_history where event in ('assigned', 'unassigned')) chain
+       where prev_version is not null and (assignment_version <> prev_version + 1 or not (previous_manager_id <=> prev_manager))`,
+    );
+    expect(broken).toEqual([]);
+    expect(await h.count('assignment_history', 'run_id in (?, ?)', [r1.id, r2.id])).toBeGreaterThan(0);
     await eventually('RebalanceCompleted of both runs on Kafka', async () =>
       [r1.id, r2.id].every((id) => seen.some((e) => e.type === 'RebalanceCompleted' && e.payload['runId'] === id)),
     );
+  });
+
+  it('a job that keeps failing marks its run failed with the error; retry resumes it', async () => {
+    const id = crypto.randomUUID();
+    // Options a planner cannot work with (no candidates per customer): every attempt of the plan job throws.
+    await h.sql(
+      "insert into rebalance_run (id, mode, status, scope, options, created_at) values (?, 'dry_run', 'queued', '{}', ?, now(3))",
+      [id, JSON.stringify({ stabilityThreshold: 0, includePinned: false, candidatesPerCustomer: 0 })],
+    );
+    await h.app.get(RebalanceQueue).add({ name: 'plan', data: { runId: id } }, `plan-${id}`);
+    const failed = await h.runFinished(id, 30_000);
+    expect(failed['status']).toBe('failed');
+    const view = (await h.app.inject({ method: 'GET', url: `/api/matching/runs/${id}`, headers: admin })).json();
+    expect(view.error).toContain('k must be');
+
+    await h.sql('update rebalance_run set options = ? where id = ?', [JSON.stringify({ stabilityThreshold: 0, includePinned: false, candidatesPerCustomer: 5 }), id]);
+    const retried = await h.app.inject({ method: 'POST', url: `/api/matching/runs/${id}/retry`, headers: admin });
+    expect(retried.statusCode).toBe(202);
+    expect((await h.runFinished(id))['status']).toBe('completed');
+    const again = await h.app.inject({ method: 'POST', url: `/api/matching/runs/${id}/retry`, headers: admin });
+    expect(again.statusCode).toBe(409);
   });
 
   it('a cancelled run applies nothing more', async () => {
