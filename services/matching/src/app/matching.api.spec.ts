@@ -114,6 +114,19 @@ describe('matching API (real MariaDB, Kafka, Redis)', () => {
       expect(sumOf(changed.payload['explanation'] as MatchExplanation)).toBe(changed.payload['score']);
     });
 
+    it('a manager on leave keeps their book through profile changes but takes nobody new', async () => {
+      const where = { city: '南京', branchId: 'NJ-GL-001' } as const;
+      const manager = await h.upsertManager(managerSnapshot({ ...where, capacity: 5, interests: ['calligraphy'] }));
+      const customer = await h.upsertCustomer(customerSnapshot({ city: '南京', homeBranchId: 'NJ-GL-001', interests: ['calligraphy'] }));
+      expect((await h.assignment(customer.customerId)).manager_id).toBe(manager.managerId);
+      await h.upsertManager({ ...manager, availability: 'on_leave' });
+      const colleague = await h.upsertManager(managerSnapshot({ ...where, capacity: 5 }));
+      await h.upsertCustomer({ ...customer, activityLevel: 'high' });
+      expect((await h.assignment(customer.customerId)).manager_id).toBe(manager.managerId);
+      const newcomer = await h.upsertCustomer(customerSnapshot({ city: '南京', homeBranchId: 'NJ-GL-001', interests: ['calligraphy'] }));
+      expect((await h.assignment(newcomer.customerId)).manager_id).toBe(colleague.managerId);
+    });
+
     it('consumes ProfileUpdated from Kafka and publishes MatchProposed and AssignmentChanged to Kafka', async () => {
       const manager = await h.upsertManager(managerSnapshot({ city: '青岛', branchId: 'QD-SN-001', capacity: 5 }));
       const seen = await h.collect(Topic.MatchingAssignment);

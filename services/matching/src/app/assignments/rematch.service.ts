@@ -63,8 +63,10 @@ export class RematchService {
     let current: PairVerdict | null = null;
     const currentState = held.managerId ? managers.get(held.managerId) : undefined;
     if (held.managerId && currentState && !exclude.has(held.managerId)) {
-      // The customer already counts in the current manager's load: score as if they were not there.
-      current = this.scorer.verdict(customer, currentState.snapshot, { assigned: Math.max(0, currentState.load.assigned - 1) });
+      // The customer already counts in the current manager's load: score as if they were not there. A manager on
+      // leave keeps their book (their cover serves it): leave alone is no reason to move a customer.
+      const snapshot = currentState.snapshot.availability === 'on_leave' ? { ...currentState.snapshot, availability: 'active' as const } : currentState.snapshot;
+      current = this.scorer.verdict(customer, snapshot, { assigned: Math.max(0, currentState.load.assigned - 1) });
     }
     const currentScore = current?.eligible ? current.score : null;
     if (currentScore !== null && held.pinned) return { customerId, status: 'kept', managerId: held.managerId, score: currentScore };
