@@ -15,6 +15,7 @@ import { ImportExportController } from './import-export/import-export.controller
 import { ImportService } from './import-export/import.service';
 import { PortraitStore } from './portraits/portrait-store';
 import { TagBits } from './portraits/tag-bits';
+import { ValueHolders } from './search/value-holders';
 import { PortraitWriter } from './portraits/portrait-writer';
 import { PortraitsController } from './portraits/portraits.controller';
 import { PortraitsService } from './portraits/portraits.service';
@@ -52,6 +53,7 @@ export class AppModule {
         { provide: PROFILES_CONFIG, useValue: config },
         PortraitStore,
         TagBits,
+        ValueHolders,
         PortraitWriter,
         PortraitsService,
         ReferenceService,

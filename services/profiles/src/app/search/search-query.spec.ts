@@ -53,6 +53,32 @@ describe('search SQL', () => {
     expect(buildSearchSql({ ...base, segments: ['mass'], riskLevels: ['C1'], unassigned: true }).countSql).not.toContain('ignore index');
   });
 
+  it('drives the page and the total from the value table of the rarest need or tag, keeping the masks', () => {
+    const drive = (table: string) => `c.id in (select v.customer_id from ${table} v where v.${table.slice(9)}_code = ?)`;
+    const filter = { ...base, needs: ['retirement', 'family_trust'] as const, tags: ['vip'], tagBits: new Map([['vip', 3]]) };
+    const rare = buildSearchSql({ ...filter, holders: new Map([['need:retirement', 10_000], ['need:family_trust', 1_999], ['tag:vip', 5_000]]) });
+    for (const sql of [rare.pageSql, rare.countSql]) {
+      expect(sql).toContain(`c.need_mask & ? = ? and c.tag_mask & ? = ? and ${drive('customer_need')}`);
+      expect(sql).not.toContain('customer_tag');
+    }
+    expect(rare.pageParams).toEqual(['130', '130', '8', '8', 'family_trust', 20, 0]);
+    expect(rare.countParams).toEqual(['130', '130', '8', '8', 'family_trust']);
+
+    // Rare enough to count from, not to read a page from: an ordered scan fills a page sooner.
+    const middling = buildSearchSql({ ...filter, holders: new Map([['need:family_trust', 2_000], ['tag:vip', 9_999]]) });
+    expect(middling.pageSql).not.toContain('select v.customer_id');
+    expect(middling.countSql).toContain(drive('customer_need'));
+    expect(middling.countParams.at(-1)).toBe('family_trust');
+    // A rare tag drives from customer_tag.
+    const rareTag = buildSearchSql({ ...filter, holders: new Map([['need:family_trust', 3_000], ['tag:vip', 12]]) });
+    expect(rareTag.pageSql).toContain(drive('customer_tag'));
+    expect(rareTag.pageParams.slice(-3)).toEqual(['vip', 20, 0]);
+
+    const common = buildSearchSql({ ...filter, holders: new Map([['need:retirement', 10_000], ['need:family_trust', 10_000], ['tag:vip', 10_000]]) });
+    const unknown = buildSearchSql(filter);
+    for (const sql of [common.pageSql, common.countSql, unknown.pageSql, unknown.countSql]) expect(sql).not.toContain('select v.customer_id');
+  });
+
   it('writes bit 63 of a tag mask exactly (beyond double precision)', () => {
     const sql = buildSearchSql({ ...base, tags: ['a', 'b'], tagBits: new Map([['a', 63], ['b', 0]]) });
     expect(sql.countParams).toEqual(['9223372036854775809', '9223372036854775809']);

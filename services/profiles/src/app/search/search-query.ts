@@ -11,6 +11,8 @@ export interface SearchFilter {
   tags?: readonly string[];
   /** Bits of the requested tags that have one (TagBits); a tag without a bit is matched through customer_tag. */
   tagBits?: ReadonlyMap<string, number>;
+  /** Value rows holding each requested need / tag, keyed `need:<code>` / `tag:<code>` (ValueHolders); may be partial. */
+  holders?: ReadonlyMap<string, number>;
   needs?: readonly Need[];
   segments?: readonly string[];
   riskLevels?: readonly string[];
@@ -43,6 +45,14 @@ const SORT_COLUMNS: Record<SearchSort, string> = {
 
 /** Totals are exact up to this many matches; above it the page says `totalExact: false`. */
 export const COUNT_CAP = 10_000;
+
+/**
+ * A need or tag held by fewer rows than this also drives the page from its `(code, customer_id)` index: a mask
+ * alone cannot tell MariaDB that it is rare, and an ordered scan then reads far down an index to fill a page.
+ */
+export const RARE_FOR_PAGE = 2_000;
+/** The same for the total: fewer holders than the cap are fewer rows to probe than any scan that could reach it. */
+export const RARE_FOR_COUNT = COUNT_CAP;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -96,6 +106,14 @@ export function buildSearchSql(filter: SearchFilter): SearchSql {
     where.push('exists (select 1 from customer_tag t where t.customer_id = c.id and t.tag_code = ?)');
     params.push(tag);
   }
+  // The rarest requested need or tag (mask-filtered), by its holder count.
+  const rarest = [...needs.map((code) => ['need', code] as const), ...tags.filter((t) => tagBit(t) !== undefined).map((code) => ['tag', code] as const)]
+    .map(([kind, code]) => ({ kind, code, holders: filter.holders?.get(`${kind}:${code}`) ?? Infinity }))
+    .sort((a, b) => a.holders - b.holders)[0];
+  const driveFrom = (limit: number): { sql: string[]; params: unknown[] } =>
+    rarest && rarest.holders < limit
+      ? { sql: [`c.id in (select v.customer_id from customer_${rarest.kind} v where v.${rarest.kind}_code = ?)`], params: [rarest.code] }
+      : { sql: [], params: [] };
   const q = filter.q ? normaliseName(filter.q) : '';
   if (q) {
     const grams = queryGrams(q);
@@ -109,17 +127,21 @@ export function buildSearchSql(filter: SearchFilter): SearchSql {
     }
   }
   // InnoDB caps range estimates at half the table, so "city = X" and "segment = mass" (70 % of customers) look alike
-  // to the optimizer, which then picks whichever index comes first. When a many-valued column is filtered by
+  // to the optimizer, which then takes the index with the shortest key. When a many-valued column is filtered by
   // equality, indexes led by segment or risk level (a handful of values) are never the better range: leave them out.
   const selective = !!(filter.cities?.length || filter.branches?.length || filter.assignedManagerId);
   const hint = selective ? ` ignore index (${LOW_CARDINALITY_INDEXES.join(', ')})` : '';
-  const whereSql = `${hint}${where.length ? ` where ${where.join(' and ')}` : ''}`;
+  const whereSql = (extra: string[]) => {
+    const all = [...where, ...extra];
+    return `${hint}${all.length ? ` where ${all.join(' and ')}` : ''}`;
+  };
   const direction = filter.order === 'asc' ? 'asc' : 'desc';
+  const [page, count] = [driveFrom(RARE_FOR_PAGE), driveFrom(RARE_FOR_COUNT)];
   return {
-    pageSql: `select c.id from customer_portrait c${whereSql} order by ${SORT_COLUMNS[filter.sort]} ${direction}, c.id ${direction} limit ? offset ?`,
-    pageParams: [...params, filter.pageSize, (filter.page - 1) * filter.pageSize],
+    pageSql: `select c.id from customer_portrait c${whereSql(page.sql)} order by ${SORT_COLUMNS[filter.sort]} ${direction}, c.id ${direction} limit ? offset ?`,
+    pageParams: [...params, ...page.params, filter.pageSize, (filter.page - 1) * filter.pageSize],
     // Counting stops past COUNT_CAP: an exact total of a huge result costs more than the page and tells staff nothing.
-    countSql: `select count(*) as n from (select 1 from customer_portrait c${whereSql} limit ${COUNT_CAP + 1}) counted`,
-    countParams: params,
+    countSql: `select count(*) as n from (select 1 from customer_portrait c${whereSql(count.sql)} limit ${COUNT_CAP + 1}) counted`,
+    countParams: [...params, ...count.params],
   };
 }

@@ -5,6 +5,7 @@ import type { Viewer } from '../domain/masking';
 import type { Portrait } from '../domain/portrait';
 import { PortraitStore } from '../portraits/portrait-store';
 import { TagBits } from '../portraits/tag-bits';
+import { ValueHolders } from './value-holders';
 import type { SearchQueryDto } from './dto/search-query.dto';
 import { buildSearchSql, COUNT_CAP, type SearchFilter } from './search-query';
 
@@ -24,6 +25,7 @@ export class SearchService {
     private readonly orm: MikroORM,
     private readonly store: PortraitStore,
     private readonly tagBits: TagBits,
+    private readonly holders: ValueHolders,
   ) {}
 
   /** The filter a viewer may run: a manager only ever searches their own book. */
@@ -56,7 +58,12 @@ export class SearchService {
   async search(query: SearchQueryDto, viewer: Viewer): Promise<PortraitPage> {
     const filter = this.filterFor(query, viewer);
     const fork = () => this.orm.em.fork() as EntityManager;
-    if (filter.tags?.length) filter.tagBits = await this.tagBits.bitsFor(fork(), filter.tags);
+    if (filter.tags?.length || filter.needs?.length) {
+      [filter.tagBits, filter.holders] = await Promise.all([
+        this.tagBits.bitsFor(fork(), filter.tags ?? []),
+        this.holders.of(fork, filter.needs ?? [], filter.tags ?? []),
+      ]);
+    }
     const sql = buildSearchSql(filter);
     // The total runs beside the page and the loading of its portraits, each on its own pooled connection.
     const counting = fork().execute<{ n: number | string }[]>(sql.countSql, sql.countParams);
