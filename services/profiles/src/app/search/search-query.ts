@@ -63,7 +63,8 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
  * range on `aum_cny`, needs and tags as `mask & bits = bits` on the row's bitmasks, and name grams instead of a
  * `%x%` scan. The tie-breaker `id` runs in the same direction as the sort, so the index delivers rows already
  * ordered, and every other condition (masks included) is checked inside that index: page and total never read the
- * wide rows nor customer_need / customer_tag (a tag past the catalogue's 64 bits falls back to an EXISTS probe).
+ * wide rows. customer_need / customer_tag are read only to start from the few holders of a rare code (RARE_FOR_*),
+ * or for a tag past the catalogue's 64 bits (an EXISTS probe).
  */
 export function buildSearchSql(filter: SearchFilter): SearchSql {
   const where: string[] = [];
