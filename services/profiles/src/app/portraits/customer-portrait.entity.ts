@@ -27,6 +27,15 @@ export const SEARCH_INDEXES: readonly { name: string; key: readonly SearchColumn
   { name: 'customer_portrait_city_created_idx', key: ['city', 'createdAt', 'id'] },
 ];
 
+/** Search indexes that buildSearchSql names in hints. */
+export const SEARCH_INDEX = {
+  manager: 'customer_portrait_manager_idx',
+  branch: 'customer_portrait_branch_idx',
+  city: 'customer_portrait_city_idx',
+  citySegment: 'customer_portrait_city_segment_idx',
+  segmentRisk: 'customer_portrait_segment_risk_idx',
+} as const;
+
 /** Indexes led by a column with a handful of values (segment, risk level); see buildSearchSql. */
 export const LOW_CARDINALITY_INDEXES = ['customer_portrait_segment_idx', 'customer_portrait_segment_risk_idx', 'customer_portrait_risk_idx'] as const;
 

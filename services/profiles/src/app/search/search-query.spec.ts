@@ -43,14 +43,34 @@ describe('search SQL', () => {
     expect(sql.pageParams.slice(-2)).toEqual([10, 20]);
   });
 
-  it('keeps indexes led by segment or risk level out of the plan when a many-valued column is filtered', () => {
+  it('keeps indexes led by segment or risk level out of the page plan when a many-valued column is filtered', () => {
     const hint = 'ignore index (customer_portrait_segment_idx, customer_portrait_segment_risk_idx, customer_portrait_risk_idx)';
     for (const filter of [{ cities: ['上海'] }, { branches: ['SH-PD-001'] }, { assignedManagerId: 'm' }]) {
-      const sql = buildSearchSql({ ...base, segments: ['mass'], ...filter });
-      expect(sql.pageSql).toContain(`from customer_portrait c ${hint} where`);
-      expect(sql.countSql).toContain(`from customer_portrait c ${hint} where`);
+      expect(buildSearchSql({ ...base, segments: ['mass'], ...filter }).pageSql).toContain(`from customer_portrait c ${hint} where`);
     }
-    expect(buildSearchSql({ ...base, segments: ['mass'], riskLevels: ['C1'], unassigned: true }).countSql).not.toContain('ignore index');
+    expect(buildSearchSql({ ...base, segments: ['mass'], riskLevels: ['C1'], unassigned: true }).pageSql).not.toContain('index (');
+  });
+
+  it.each([
+    [{ assignedManagerId: 'm', branches: ['SH-PD-001'], cities: ['上海'] }, 'customer_portrait_manager_idx'],
+    [{ branches: ['SH-PD-001', 'BJ-CY-001'], cities: ['上海'], segments: ['mass'] }, 'customer_portrait_branch_idx'],
+    [{ cities: ['上海'], segments: ['mass'], needs: ['retirement'] as const, unassigned: true }, 'customer_portrait_city_segment_idx'],
+    [{ cities: ['上海'], riskLevels: ['C1'] }, 'customer_portrait_city_idx'],
+    [{ segments: ['mass'], riskLevels: ['C1'], aumMin: 100_000 }, 'customer_portrait_segment_risk_idx'],
+  ])('counts %j from %s', (filter, index) => {
+    const sql = buildSearchSql({ ...base, ...filter });
+    expect(sql.countSql).toContain(`from customer_portrait c use index (${index}) where`);
+  });
+
+  it("leaves the total's index to MariaDB when it has no better idea or needs the primary key", () => {
+    for (const filter of [{ segments: ['mass'] }, { unassigned: true }, { aumMin: 5 }, {}]) {
+      expect(buildSearchSql({ ...base, ...filter }).countSql).not.toContain('use index');
+    }
+    // Name grams and a rare need are joined on the primary key.
+    expect(buildSearchSql({ ...base, branches: ['SH-PD-001'], q: '王' }).countSql).not.toContain('use index');
+    const rare = buildSearchSql({ ...base, branches: ['SH-PD-001'], needs: ['family_trust'], holders: new Map([['need:family_trust', 30]]) });
+    expect(rare.countSql).not.toContain('use index');
+    expect(rare.countSql).toContain('customer_need');
   });
 
   it('drives the page and the total from the value table of the rarest need or tag, keeping the masks', () => {

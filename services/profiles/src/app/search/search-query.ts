@@ -1,7 +1,7 @@
 import type { Need } from '@relationship/contracts';
 import { normaliseName, queryGrams } from '../domain/name-grams';
 import { maskOf, NEED_BITS } from '../domain/value-masks';
-import { LOW_CARDINALITY_INDEXES } from '../portraits/customer-portrait.entity';
+import { LOW_CARDINALITY_INDEXES, SEARCH_INDEX } from '../portraits/customer-portrait.entity';
 
 export const SEARCH_SORTS = ['aum', 'name', 'updatedAt', 'createdAt'] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
@@ -56,6 +56,20 @@ export const RARE_FOR_COUNT = COUNT_CAP;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The index a total is counted from, by the equality filters present, from the usually narrowest range: a manager's
+ * book, a branch (about 1/20 of customers each), a city with its segment, a city, a segment with a risk level. The
+ * optimizer cannot rank these itself once they hold more than half the table's estimated rows (all estimates are
+ * then the same), and a wrong pick scans twice or three times the entries. Null: its own choice is fine.
+ */
+function countIndex(filter: SearchFilter): string | null {
+  if (filter.assignedManagerId) return SEARCH_INDEX.manager;
+  if (filter.branches?.length) return SEARCH_INDEX.branch;
+  if (filter.cities?.length) return filter.segments?.length ? SEARCH_INDEX.citySegment : SEARCH_INDEX.city;
+  if (filter.segments?.length && filter.riskLevels?.length) return SEARCH_INDEX.segmentRisk;
+  return null;
+}
 
 /**
  * The search as two parameterised statements (never string-built values): page ids and total.
@@ -128,21 +142,25 @@ export function buildSearchSql(filter: SearchFilter): SearchSql {
     }
   }
   // InnoDB caps range estimates at half the table, so "city = X" and "segment = mass" (70 % of customers) look alike
-  // to the optimizer, which then takes the index with the shortest key. When a many-valued column is filtered by
+  // to the optimizer, which then keeps the first of the tied indexes. When a many-valued column is filtered by
   // equality, indexes led by segment or risk level (a handful of values) are never the better range: leave them out.
   const selective = !!(filter.cities?.length || filter.branches?.length || filter.assignedManagerId);
   const hint = selective ? ` ignore index (${LOW_CARDINALITY_INDEXES.join(', ')})` : '';
   const whereSql = (extra: string[]) => {
     const all = [...where, ...extra];
-    return `${hint}${all.length ? ` where ${all.join(' and ')}` : ''}`;
+    return `${all.length ? ` where ${all.join(' and ')}` : ''}`;
   };
   const direction = filter.order === 'asc' ? 'asc' : 'desc';
   const [page, count] = [driveFrom(RARE_FOR_PAGE), driveFrom(RARE_FOR_COUNT)];
+  // The total is a range scan of one index; name grams and rare codes need the primary key too, so those keep the
+  // optimizer's choice.
+  const counted = !q && !count.sql.length ? countIndex(filter) : null;
+  const countHint = counted ? ` use index (${counted})` : hint;
   return {
-    pageSql: `select c.id from customer_portrait c${whereSql(page.sql)} order by ${SORT_COLUMNS[filter.sort]} ${direction}, c.id ${direction} limit ? offset ?`,
+    pageSql: `select c.id from customer_portrait c${hint}${whereSql(page.sql)} order by ${SORT_COLUMNS[filter.sort]} ${direction}, c.id ${direction} limit ? offset ?`,
     pageParams: [...params, ...page.params, filter.pageSize, (filter.page - 1) * filter.pageSize],
     // Counting stops past COUNT_CAP: an exact total of a huge result costs more than the page and tells staff nothing.
-    countSql: `select count(*) as n from (select 1 from customer_portrait c${whereSql(count.sql)} limit ${COUNT_CAP + 1}) counted`,
+    countSql: `select count(*) as n from (select 1 from customer_portrait c${countHint}${whereSql(count.sql)} limit ${COUNT_CAP + 1}) counted`,
     countParams: [...params, ...count.params],
   };
 }
