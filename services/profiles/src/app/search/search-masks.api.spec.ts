@@ -296,5 +296,18 @@ describe('search masks migration', () => {
     expect(byId.get(a)).toMatchObject({ need_mask: String(2 + 512), tag_mask: bit('vip').toString() });
     expect(byId.get(b)).toMatchObject({ need_mask: '1', tag_mask: (bit('vip') | bit('retiree')).toString() });
     expect(byId.get(c)).toMatchObject({ need_mask: '0', tag_mask: '0' });
+
+    // Down restores the previous schema (and up backfills again).
+    const columns = async () => (await em.execute<{ name: string }[]>("select column_name as name from information_schema.columns where table_schema = database() and table_name in ('customer_portrait', 'tag_definition') and column_name like '%mask%'")).map((r) => r.name).sort();
+    const indexes = async () => (await em.execute<{ name: string }[]>("select distinct index_name as name from information_schema.statistics where table_schema = database() and table_name = 'customer_portrait' and index_name like '%idx'")).map((r) => r.name).sort();
+    expect(await columns()).toEqual(['mask_bit', 'need_mask', 'tag_mask']);
+    await orm.migrator.down();
+    expect(await columns()).toEqual([]);
+    expect(await indexes()).toContain('customer_portrait_filter_idx');
+    expect(await indexes()).not.toContain('customer_portrait_city_segment_idx');
+    await orm.migrator.up();
+    expect(await indexes()).toContain('customer_portrait_city_segment_idx');
+    const again = await em.execute<MaskRow[]>('select id, cast(need_mask as char) as need_mask, cast(tag_mask as char) as tag_mask from customer_portrait where id = ?', [a]);
+    expect(again[0]).toMatchObject({ need_mask: String(2 + 512), tag_mask: bit('vip').toString() });
   });
 });
