@@ -12,12 +12,20 @@ export interface RunningService {
   logFile: string;
 }
 
-/** Starts a built service (dist/services/<name>/main.js) as its own process, as `make up` does. */
-export async function startService(name: string, port: number, env: Record<string, string>): Promise<RunningService> {
+/**
+ * Starts a built service (dist/services/<name>/main.js) as its own process, as `make up` does. A second entry point
+ * of a service's build (e.g. the matching worker, `matching/worker.js`) is given as `entry`, relative to dist/services.
+ */
+export async function startService(
+  name: string,
+  port: number,
+  env: Record<string, string>,
+  entry = `${name}/main.js`,
+): Promise<RunningService> {
   mkdirSync(LOG_DIR, { recursive: true });
   const logFile = join(LOG_DIR, `${name}.log`);
   const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'services', name, 'main.js')], {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'services', entry)], {
     env: {
       PATH: process.env['PATH'] ?? '',
       // Test topics stay apart from a local demo's (see Topic in libs/contracts).
