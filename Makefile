@@ -75,6 +75,11 @@ bench-portraits: deps
 bench-matching: deps infra
 	@$(ENV); npx nx build matching --configuration=production >/dev/null && node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON bench/matching/run.mjs $(ARGS)
 
+# A whole rebalance as the service runs it: what-if plan job on 100k × 1k, then an applied run (needs infra).
+.PHONY: bench-rebalance
+bench-rebalance: deps infra
+	@$(ENV); npx nx build matching --configuration=production >/dev/null && node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON bench/matching/rebalance.mjs $(ARGS)
+
 .PHONY: bench-learning
 bench-learning: deps
 	@$(ENV); node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON bench/learning/run.mjs $(ARGS)

@@ -12,43 +12,30 @@
 // every manager, guarded assignment write, outbox relay, Kafka). Prints p50/p90/p99/max and the ratio to the
 // 200 ms goal; writes .local/bench/matching/results.json. Not a test: it asserts nothing.
 import '../learning/ts-hooks.mjs';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brokers, db, DATABASE, Kafka, logLevel, mysql, parseArgs, PREFIX, quantile, recreateDatabase, repo, startMatching } from './support.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '../..');
-const require = createRequire(join(repo, 'package.json'));
-const { Kafka, logLevel } = require('kafkajs');
-const mysql = require('mysql2/promise');
 const local = process.env.LOCAL_DIR ?? join(repo, '.local');
 const scoring = await import(join(repo, 'libs/match-scoring/src/index.ts'));
 const { generateCustomers } = await import(join(repo, 'tools/datagen/src/customers.ts'));
 const { generateManagers } = await import(join(repo, 'tools/datagen/src/managers.ts'));
 const feedback = await import(join(repo, 'tools/datagen/src/feedback.ts'));
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? 'true']));
+const args = parseArgs();
 const managersN = Number(args.managers ?? 1000);
 const eventsN = Number(args.events ?? 1000);
 const warmup = Number(args.warmup ?? 50);
 const seed = Number(args.seed ?? 7);
 const GOAL_P99_MS = 200;
-const PREFIX = 'bench.';
-const PORT = Number(process.env.BENCH_MATCHING_PORT ?? 3104);
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const db = { host: process.env.DB_HOST ?? '127.0.0.1', port: Number(process.env.DB_PORT ?? 3306), user: process.env.DB_USER ?? 'app', password: process.env.DB_PASSWORD ?? 'app' };
-const DATABASE = 'relationship_matching_bench';
+// Away from make up's ports (3000–3014, 4200) and the system tests' (3100–3115).
+const PORT = Number(process.env.BENCH_MATCHING_PORT ?? 3204);
 const topics = {
   customer: `${PREFIX}profiles.customer.v1`,
   manager: `${PREFIX}managers.manager.v1`,
   assignment: `${PREFIX}matching.assignment.v1`,
 };
-const main = join(repo, 'dist/services/matching/main.js');
-if (!existsSync(main)) throw new Error(`${main} is missing: build first (npx nx build matching)`);
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const envelope = (type, key, payload) => ({
   id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), source: 'bench', key, correlationId: `bench:${key}`, payload,
 });
@@ -60,9 +47,7 @@ const customers = pool.filter((c) => managers.some((m) => scoring.exclusions(c, 
 console.log(`[bench] ${managers.length} managers, ${customers.length} customers (${warmup} warm-up), seed ${seed}`);
 
 // Fresh database; topics created and this run's consumer group placed at their end (earlier runs are not replayed).
-const admin = await mysql.createConnection(db);
-await admin.query(`drop database if exists \`${DATABASE}\``);
-await admin.query(`create database \`${DATABASE}\` character set utf8mb4 collate utf8mb4_unicode_ci`);
+await recreateDatabase();
 const kafka = new Kafka({ clientId: 'bench-matching', brokers, logLevel: logLevel.NOTHING });
 const kadmin = kafka.admin();
 await kadmin.connect();
@@ -91,30 +76,8 @@ async function atEnd(groupId, topic) {
 }
 for (const topic of [topics.customer, topics.manager]) await atEnd(group, topic);
 
-const service = spawn(process.execPath, [main], {
-  env: {
-    PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(PORT),
-    DATABASE_URL: `mysql://${db.user}:${db.password}@${db.host}:${db.port}/${DATABASE}`, KAFKA_BROKERS: brokers.join(','),
-    KAFKA_TOPIC_PREFIX: PREFIX, KAFKA_CONSUMER_GROUP: group, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    JWT_SECRET: randomUUID() + randomUUID(), QUEUE_PREFIX: 'bench',
-  },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
-let stderr = '';
-service.stderr.on('data', (d) => (stderr += d));
-const stop = async () => {
-  service.kill('SIGTERM');
-  await new Promise((r) => service.once('exit', r));
-};
+const stop = await startMatching('main.js', PORT, { KAFKA_CONSUMER_GROUP: group });
 try {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (service.exitCode !== null) throw new Error(`matching exited: ${stderr.slice(-2000)}`);
-    if (await fetch(`http://127.0.0.1:${PORT}/health/ready`).then((r) => r.ok, () => false)) break;
-    if (Date.now() > deadline) throw new Error('matching not ready within 90 s');
-    await new Promise((r) => setTimeout(r, 300));
-  }
-
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   let t = performance.now();
@@ -187,5 +150,4 @@ try {
   await stop();
   await kadmin.disconnect();
   // The database stays for inspection until the next run recreates it.
-  await admin.end();
 }
