@@ -1,7 +1,8 @@
 /**
  * Demo portraits for `make up`, through the public API (the normal code paths: validation, rules, events, audit):
  * imports a few hundred generated customers and fills in the portraits of the demo accounts customer1…customer20,
- * which registration created empty. Idempotent: it does nothing once the demo set is there.
+ * which registration created empty. Idempotent: it does nothing once the demo set is there. Then it has matching
+ * assign everyone still waiting (imported customers wait for a rebalance) with one applied run.
  *   node tools/datagen/src/seed-demo.mts [--gateway=http://127.0.0.1:3000]
  */
 import { parseArgs } from 'node:util';
@@ -35,7 +36,7 @@ const { accessToken: token } = await call<{ accessToken: string }>('/auth/login'
 
 const existing = await call<Page>('/profiles?pageSize=1', {}, token);
 if (existing.total >= GENERATED) {
-  console.log(JSON.stringify({ seeded: false, reason: `${existing.total} portraits already exist` }));
+  console.log(JSON.stringify({ seeded: false, reason: `${existing.total} portraits already exist`, matching: await assignWaiting(existing.total) }));
   process.exit(0);
 }
 
@@ -84,4 +85,38 @@ for (const [i, portrait] of registered.slice(0, 20).entries()) {
   );
   enriched += 1;
 }
-console.log(JSON.stringify({ seeded: true, imported: report.importedRows, demoPortraitsFilledIn: enriched }));
+const total = (await call<Page>('/profiles?pageSize=1', {}, token)).total;
+console.log(JSON.stringify({ seeded: true, imported: report.importedRows, demoPortraitsFilledIn: enriched, matching: await assignWaiting(total) }));
+
+interface Stats {
+  customers: { known: number; assigned: number; unassigned: number };
+  activeRuns: number;
+}
+
+/**
+ * Waits until matching has consumed every portrait (events travel through Kafka), then assigns the customers still
+ * waiting with one applied rebalance (scope: unassigned only), and waits for it. Returns what happened.
+ */
+async function assignWaiting(portraits: number): Promise<Record<string, unknown>> {
+  const until = async <T>(what: string, probe: () => Promise<T | undefined>, seconds: number): Promise<T> => {
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out after ${seconds}s waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  };
+  // Capped totals: profiles counts exactly up to 10,000, so compare at most that many.
+  const stats = await until('matching to know every portrait', async () => {
+    const s = await call<Stats>('/matching/stats', {}, token);
+    return s.customers.known >= Math.min(portraits, 10_000) ? s : undefined;
+  }, 120);
+  if (stats.customers.unassigned === 0 || stats.activeRuns > 0) return { waiting: stats.customers.unassigned, rebalance: 'not needed' };
+  const run = await call<{ id: string }>('/matching/runs', { method: 'POST', body: JSON.stringify({ mode: 'apply', scope: { unassignedOnly: true } }) }, token);
+  const done = await until('the rebalance', async () => {
+    const r = await call<{ status: string; moves: { applied: number } }>(`/matching/runs/${run.id}`, {}, token);
+    return ['completed', 'failed', 'cancelled'].includes(r.status) ? r : undefined;
+  }, 300);
+  return { waiting: stats.customers.unassigned, rebalance: done.status, assigned: done.moves.applied };
+}

@@ -12,6 +12,7 @@ import { AssignmentWriter } from './assignments/assignment-writer';
 import { AssignmentsController } from './assignments/assignments.controller';
 import { AssignmentsService } from './assignments/assignments.service';
 import { RematchService } from './assignments/rematch.service';
+import { StatsController } from './assignments/stats.controller';
 import { MATCHING_CONFIG, type MatchingConfig, type WorkerConfig } from './config';
 import { FeedbackStore } from './learning/feedback.store';
 import { LearningController } from './learning/learning.controller';
@@ -80,7 +81,7 @@ export class AppModule {
         ...coreImports(SERVICE_NAME, config, metrics),
         AuthModule.forRoot({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
       ],
-      controllers: [AssignmentsController, ScoresController, RunsController, LearningController, SnapshotEventsConsumer],
+      controllers: [AssignmentsController, ScoresController, RunsController, LearningController, StatsController, SnapshotEventsConsumer],
       providers: [...coreProviders(config), AccessScopes, AssignmentsService, RunsService],
     };
   }

@@ -1,4 +1,4 @@
-import { createEnvelope, ProfileUpdated, Topic, type MatchExplanation } from '@relationship/contracts';
+import { createEnvelope, ProfileCreatedV2, ProfileUpdated, Topic, type MatchExplanation } from '@relationship/contracts';
 import { eventually } from '@relationship/testing';
 import { bearer, customerSnapshot, managerSnapshot, MatchingHarness } from '../testing/matching-harness';
 
@@ -125,6 +125,25 @@ describe('matching API (real MariaDB, Kafka, Redis)', () => {
       expect((await h.assignment(customer.customerId)).manager_id).toBe(manager.managerId);
       const newcomer = await h.upsertCustomer(customerSnapshot({ city: '南京', homeBranchId: 'NJ-GL-001', interests: ['calligraphy'] }));
       expect((await h.assignment(newcomer.customerId)).manager_id).toBe(colleague.managerId);
+    });
+
+    it('leaves bulk-imported customers for the next rebalance, and says how many wait', async () => {
+      await h.upsertManager(managerSnapshot({ city: '苏州', branchId: 'SU-GY-001', capacity: 5 }));
+      const before = (await h.app.inject({ method: 'GET', url: '/api/matching/stats', headers: admin })).json();
+      const imported = customerSnapshot({ city: '苏州', homeBranchId: 'SU-GY-001' });
+      const event = createEnvelope({
+        contract: ProfileCreatedV2,
+        source: 'profiles',
+        payload: { customerId: imported.customerId, profileVersion: 1, origin: 'import', snapshot: imported, createdAt: new Date().toISOString() },
+      });
+      await h.publish(Topic.ProfilesCustomer, event);
+      await h.processed(event.id);
+      expect((await h.assignment(imported.customerId)).manager_id).toBeNull();
+      const after = (await h.app.inject({ method: 'GET', url: '/api/matching/stats', headers: admin })).json();
+      expect(after.customers.known).toBe(before.customers.known + 1);
+      expect(after.customers.unassigned).toBe(before.customers.unassigned + 1);
+      expect(after.managers.assigned).toBe(after.customers.assigned);
+      expect((await h.app.inject({ method: 'GET', url: '/api/matching/stats', headers: bearer('manager') })).statusCode).toBe(403);
     });
 
     it('consumes ProfileUpdated from Kafka and publishes MatchProposed and AssignmentChanged to Kafka', async () => {

@@ -132,10 +132,21 @@ export class RematchService {
     }
   }
 
-  /** A customer's portrait changed (or appeared): rematch when something matching uses changed. */
-  async onCustomerSnapshot(em: EntityManager, snapshot: CustomerMatchSnapshot, version: number, context: WriteContext): Promise<RematchResult | null> {
+  /**
+   * A customer's portrait changed (or appeared): rematch when something matching uses changed. A bulk-imported
+   * customer waits for the next rebalance instead (`scope.unassignedOnly`): one global solve over a whole import is
+   * both better and far cheaper than one greedy rematch per row.
+   */
+  async onCustomerSnapshot(
+    em: EntityManager,
+    snapshot: CustomerMatchSnapshot,
+    version: number,
+    context: WriteContext,
+    origin: 'registration' | 'staff' | 'import' | null = null,
+  ): Promise<RematchResult | null> {
     const upserted = await this.store.upsertCustomer(em, snapshot, version);
     if (upserted.status === 'stale') return null;
+    if (upserted.status === 'created' && origin === 'import') return null;
     if (upserted.status === 'updated' && !matchRelevantChange(upserted.previous, snapshot)) {
       const held = await this.writer.current(em, snapshot.customerId);
       if (held?.managerId) return null;

@@ -30,7 +30,10 @@ export class SnapshotEventsConsumer {
   async onProfileEvent(@Ctx() context: KafkaContext): Promise<void> {
     await this.consumer.consumeContext(context, async (envelope, em) => {
       const ctx = systemContext('profile-event', envelope.correlationId);
-      if (isEventOf(envelope, ProfileCreatedV2) || isEventOf(envelope, ProfileUpdated)) {
+      if (isEventOf(envelope, ProfileCreatedV2)) {
+        const { snapshot, profileVersion, origin } = envelope.payload;
+        await this.rematch.onCustomerSnapshot(em, snapshot, profileVersion, ctx, origin);
+      } else if (isEventOf(envelope, ProfileUpdated)) {
         await this.rematch.onCustomerSnapshot(em, envelope.payload.snapshot, envelope.payload.profileVersion, ctx);
       }
       // ProfileCreated v1 carries no snapshot: the portrait's first ProfileUpdated brings it.
