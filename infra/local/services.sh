@@ -105,11 +105,19 @@ stop_one() {
 
 case "${1:-}" in
   start)
-    start_one identity &
-    start_one profiles &
-    start_one managers &
-    start_one matching &
-    wait -n && wait -n && wait -n && wait -n || { stop_one identity; stop_one profiles; stop_one managers; stop_one matching; die "a service failed to start"; }
+    # In parallel, each waited for by its own pid (so a quick failure is never missed or miscounted).
+    first=(identity profiles managers matching)
+    pids=()
+    for name in "${first[@]}"; do
+      start_one "$name" &
+      pids+=($!)
+    done
+    failed=()
+    for i in "${!pids[@]}"; do wait "${pids[i]}" || failed+=("${first[i]}"); done
+    if ((${#failed[@]})); then
+      for name in "${first[@]}"; do stop_one "$name"; done
+      die "failed to start: ${failed[*]} (see the messages above)"
+    fi
     start_one matching-worker
     start_one gateway
     start_one portal
