@@ -21,10 +21,10 @@ import { parseJsonColumn } from '../read-models/snapshot-store';
 import type { PlanMetrics } from './planner';
 
 export class RunScopeDto {
-  @ApiPropertyOptional({ type: [String], description: 'Only these customers (others keep their manager)' })
+  @ApiPropertyOptional({ type: [String], description: 'Only these customers (others keep their manager); at most 5,000' })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(100_000)
+  @ArrayMaxSize(5_000, { message: 'customerIds: at most 5,000 per run (use branchIds, segments or unassignedOnly for more)' })
   @ArrayUnique()
   @IsUUID('all', { each: true, message: 'customerIds must be UUIDs' })
   customerIds?: string[];
