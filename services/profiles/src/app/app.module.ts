@@ -13,6 +13,8 @@ import { profilesEntities } from './database/entities';
 import { ExportService } from './import-export/export.service';
 import { ImportExportController } from './import-export/import-export.controller';
 import { ImportService } from './import-export/import.service';
+import { ManagerEventsConsumer } from './manager-accounts/manager-events.consumer';
+import { ManagerAccountsService } from './manager-accounts/manager-accounts.service';
 import { PortraitStore } from './portraits/portrait-store';
 import { TagBits } from './portraits/tag-bits';
 import { ValueHolders } from './search/value-holders';
@@ -48,7 +50,7 @@ export class AppModule {
         HealthModule.forRoot({ providers: [databaseReadinessProvider], checks: [DatabaseReadiness, KafkaReadiness] }),
       ],
       // Static routes (rules, import, export, branches, tags) before the portraits controller's `:id`.
-      controllers: [RulesController, ImportExportController, ReferenceController, PortraitsController, UserEventsConsumer, AssignmentEventsConsumer],
+      controllers: [RulesController, ImportExportController, ReferenceController, PortraitsController, UserEventsConsumer, AssignmentEventsConsumer, ManagerEventsConsumer],
       providers: [
         { provide: PROFILES_CONFIG, useValue: config },
         PortraitStore,
@@ -62,6 +64,7 @@ export class AppModule {
         ImportService,
         ExportService,
         AssignmentsService,
+        ManagerAccountsService,
       ],
     };
   }

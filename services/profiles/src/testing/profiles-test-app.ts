@@ -2,9 +2,11 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessTokenVerifier } from '@relationship/auth';
-import type { Role } from '@relationship/contracts';
+import { createEnvelope, ManagerRegistered, ManagerUpdated, Topic, type EventEnvelope, type Role } from '@relationship/contracts';
+import { IdempotentConsumer } from '@relationship/messaging';
 import { testEnv, TEST_JWT_SECRET } from '@relationship/testing';
 import { loadProfilesConfig, type ProfilesConfig } from '../app/config';
+import { ManagerEventsConsumer } from '../app/manager-accounts/manager-events.consumer';
 import { PortraitsService } from '../app/portraits/portraits.service';
 import { createProfilesApp } from '../app/profiles-app';
 
@@ -53,7 +55,7 @@ export async function sql<T = Record<string, unknown>>(app: NestFastifyApplicati
 
 /** Empties the data tables (keeps the seeded branches and tags, and processed events). */
 export async function resetData(app: NestFastifyApplication): Promise<void> {
-  for (const table of ['customer_tag', 'customer_need', 'customer_name_gram', 'customer_portrait', 'portrait_rule', 'audit_entry', 'outbox_message', 'import_job']) {
+  for (const table of ['customer_tag', 'customer_need', 'customer_name_gram', 'customer_portrait', 'portrait_rule', 'audit_entry', 'outbox_message', 'import_job', 'manager_account']) {
     await sql(app, `delete from \`${table}\``);
   }
 }
@@ -83,6 +85,49 @@ export async function registerCustomer(app: NestFastifyApplication, overrides: {
 /** Assigns a customer to a manager in the read model, as an applied AssignmentChanged would. */
 export async function assign(app: NestFastifyApplication, customerId: string, managerId: string | null, version = 1): Promise<void> {
   await sql(app, 'update customer_portrait set assigned_manager_id = ?, assignment_version = ? where id = ?', [managerId, version, customerId]);
+}
+
+/**
+ * A managers-registry event for one manager, as managers publishes it: `userId` is the manager's linked login
+ * (null while unlinked). Version 1 is a ManagerRegistered, later versions are ManagerUpdated.
+ */
+export function managerEvent(managerId: string, userId: string | null, managerVersion = 1): EventEnvelope {
+  const snapshot = {
+    managerId,
+    userId,
+    employeeNo: `E${managerId.slice(0, 8)}`,
+    displayName: '测试经理',
+    branchId: 'SH-PD-001',
+    region: 'east',
+    city: '上海',
+    title: 'manager' as const,
+    expertise: [],
+    certifications: [],
+    languages: ['zh-CN' as const],
+    segmentsServed: ['affluent' as const],
+    interests: [],
+    capacity: 100,
+    availability: 'active' as const,
+    coverManagerId: null,
+    performance: { satisfaction: null, retention: null, aumGrowth: null },
+  };
+  const at = new Date().toISOString();
+  return managerVersion === 1
+    ? createEnvelope({ contract: ManagerRegistered, source: 'managers', correlationId: 'test', payload: { managerId, managerVersion, snapshot, registeredAt: at } })
+    : createEnvelope({ contract: ManagerUpdated, source: 'managers', correlationId: 'test', payload: { managerId, managerVersion, changedFields: ['userId'], snapshot, updatedAt: at } });
+}
+
+/**
+ * Links a manager's login to their registry id as a manager event does: the envelope goes through the service's own
+ * idempotent consumer and manager-event handler (validated, deduplicated, one transaction), just not over Kafka.
+ */
+export async function linkManager(app: NestFastifyApplication, managerId: string, userId: string | null, managerVersion = 1): Promise<void> {
+  const envelope = managerEvent(managerId, userId, managerVersion);
+  const handler = app.get(ManagerEventsConsumer);
+  const outcome = await app
+    .get(IdempotentConsumer)
+    .consume({ topic: Topic.ManagersManager, partition: 0, offset: '0', key: envelope.key }, JSON.stringify(envelope), (e, em) => handler.handle(e, em as EntityManager));
+  if (outcome !== 'processed') throw new Error(`manager event ${envelope.id} was ${outcome}`);
 }
 
 export interface OutboxRow {

@@ -1,6 +1,7 @@
 import { auditEntities } from '@relationship/audit';
 import { messagingEntities } from '@relationship/messaging';
 import { ImportJobSchema } from '../import-export/import-job.entity';
+import { ManagerAccountSchema } from '../manager-accounts/manager-account.entity';
 import { CustomerPortraitSchema } from '../portraits/customer-portrait.entity';
 import { CustomerNameGramSchema, CustomerNeedSchema, CustomerTagSchema } from '../portraits/portrait-values.entity';
 import { BranchSchema, TagDefinitionSchema } from '../reference/reference.entities';
@@ -16,6 +17,7 @@ export const profilesEntities = [
   BranchSchema,
   TagDefinitionSchema,
   ImportJobSchema,
+  ManagerAccountSchema,
   ...auditEntities,
   ...messagingEntities,
 ];

@@ -1,6 +1,6 @@
 import { Topic } from '@relationship/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { assign, auth, outboxFor, registerCustomer, residentId, resetData, sql, startProfiles } from '../../testing/profiles-test-app';
+import { assign, auth, linkManager, outboxFor, registerCustomer, residentId, resetData, sql, startProfiles } from '../../testing/profiles-test-app';
 
 const ADMIN = crypto.randomUUID();
 const admin = () => auth('admin', ADMIN);
@@ -123,15 +123,18 @@ describe('portraits API', () => {
   it('masks per role: the customer sees their own data, a manager only their own book and masked, admins everything', async () => {
     const customer = await registerCustomer(app, { displayName: '陈伟', phone: '13812345678', email: 'chen.wei@example.com' });
     await patch(customer.id, { version: 1, nationalIdNumber: residentId('19900101', 123), aumCny: 600_000 });
-    const manager = crypto.randomUUID();
-    const otherManager = crypto.randomUUID();
+    // Assignments name registry ids; tokens carry the manager's login (user) id, linked by the managers' events.
+    const [manager, managerUser] = [crypto.randomUUID(), crypto.randomUUID()];
+    const [otherManager, otherManagerUser] = [crypto.randomUUID(), crypto.randomUUID()];
+    await linkManager(app, manager, managerUser);
+    await linkManager(app, otherManager, otherManagerUser);
 
     const own = await app.inject({ method: 'GET', url: '/api/profiles/me', headers: auth('customer', customer.userId) });
     expect(own.json()).toMatchObject({ phone: '13812345678', email: 'chen.wei@example.com', nationalIdNumber: residentId('19900101', 123), birthDate: '1990-01-01', masked: false });
 
-    expect((await get(customer.id, auth('manager', manager))).statusCode).toBe(404);
+    expect((await get(customer.id, auth('manager', managerUser))).statusCode).toBe(404);
     await assign(app, customer.id, manager);
-    const seen = await get(customer.id, auth('manager', manager));
+    const seen = await get(customer.id, auth('manager', managerUser));
     expect(seen.statusCode).toBe(200);
     expect(seen.json()).toMatchObject({
       displayName: '陈伟',
@@ -144,13 +147,15 @@ describe('portraits API', () => {
       masked: true,
     });
     expect(JSON.stringify(seen.json())).not.toContain('13812345678');
-    expect((await get(customer.id, auth('manager', otherManager))).statusCode).toBe(404);
+    expect((await get(customer.id, auth('manager', otherManagerUser))).statusCode).toBe(404);
+    // A token id is a login id, never a registry id: one equal to the assigned manager id opens nothing.
+    expect((await get(customer.id, auth('manager', manager))).statusCode).toBe(404);
     expect((await get(customer.id, auth('customer', customer.userId))).statusCode).toBe(403);
     expect((await get(customer.id, admin())).json()).toMatchObject({ phone: '13812345678', birthDate: '1990-01-01', masked: false });
 
     // Managers cannot write.
-    expect((await patch(customer.id, { version: 2, city: 'x' }, auth('manager', manager))).statusCode).toBe(403);
-    expect((await create(valid, auth('manager', manager))).statusCode).toBe(403);
+    expect((await patch(customer.id, { version: 2, city: 'x' }, auth('manager', managerUser))).statusCode).toBe(403);
+    expect((await create(valid, auth('manager', managerUser))).statusCode).toBe(403);
   });
 
   it('lets a customer change only their own editable fields', async () => {

@@ -6,6 +6,7 @@ import type { UserRegisteredPayload } from '@relationship/contracts';
 import { systemContext, type WriteContext } from '../common/write-context';
 import { isCnMobile, isEmail, normalisePhone } from '../domain/contact';
 import type { Viewer } from '../domain/masking';
+import { ManagerAccountsService } from '../manager-accounts/manager-accounts.service';
 import { newPortrait, type Portrait, type PortraitChanges } from '../domain/portrait';
 import { ReferenceService } from '../reference/reference.service';
 import { RulesService } from '../rules/rules.service';
@@ -22,6 +23,7 @@ export class PortraitsService {
     private readonly writer: PortraitWriter,
     private readonly rules: RulesService,
     private readonly reference: ReferenceService,
+    private readonly managerAccounts: ManagerAccountsService,
   ) {}
 
   private fork(): EntityManager {
@@ -102,10 +104,17 @@ export class PortraitsService {
     return portrait;
   }
 
-  /** One portrait, if this viewer may see it: admins any, a manager only their own book (else 404, revealing nothing). */
+  /**
+   * One portrait, if this viewer may see it: admins any, a manager only their own book (else 404, revealing nothing).
+   * Assignments name the registry's manager id; the token carries the login's user id, linked by the manager read model.
+   */
   async findForViewer(id: string, viewer: Viewer): Promise<Portrait> {
-    const portrait = await this.store.findOne(this.fork(), { id });
-    if (!portrait || (viewer.role === 'manager' && portrait.assignedManagerId !== viewer.id) || viewer.role === 'customer') {
+    if (viewer.role === 'customer') throw new NotFoundException(`portrait ${id} not found`);
+    const [portrait, managerId] = await Promise.all([
+      this.store.findOne(this.fork(), { id }),
+      viewer.role === 'manager' ? this.managerAccounts.managerIdOf(viewer.id) : null,
+    ]);
+    if (!portrait || (viewer.role === 'manager' && (!managerId || portrait.assignedManagerId !== managerId))) {
       throw new NotFoundException(`portrait ${id} not found`);
     }
     return portrait;

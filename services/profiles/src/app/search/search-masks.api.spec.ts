@@ -301,12 +301,19 @@ describe('search masks migration', () => {
     const columns = async () => (await em.execute<{ name: string }[]>("select column_name as name from information_schema.columns where table_schema = database() and table_name in ('customer_portrait', 'tag_definition') and column_name like '%mask%'")).map((r) => r.name).sort();
     const indexes = async () => (await em.execute<{ name: string }[]>("select distinct index_name as name from information_schema.statistics where table_schema = database() and table_name = 'customer_portrait' and index_name like '%idx'")).map((r) => r.name).sort();
     expect(await columns()).toEqual(['mask_bit', 'need_mask', 'tag_mask']);
+    // The migrations after this one go first (each down() reverts one), then this one's.
+    const managerAccountTable = async () => (await em.execute("select 1 from information_schema.tables where table_schema = database() and table_name = 'manager_account'")).length;
+    expect(await managerAccountTable()).toBe(1);
+    await orm.migrator.down();
+    expect(await managerAccountTable()).toBe(0);
+    expect(await columns()).toEqual(['mask_bit', 'need_mask', 'tag_mask']);
     await orm.migrator.down();
     expect(await columns()).toEqual([]);
     expect(await indexes()).toContain('customer_portrait_filter_idx');
     expect(await indexes()).not.toContain('customer_portrait_city_segment_idx');
     await orm.migrator.up();
     expect(await indexes()).toContain('customer_portrait_city_segment_idx');
+    expect(await managerAccountTable()).toBe(1);
     const again = await em.execute<MaskRow[]>('select id, cast(need_mask as char) as need_mask, cast(tag_mask as char) as tag_mask from customer_portrait where id = ?', [a]);
     expect(again[0]).toMatchObject({ need_mask: String(2 + 512), tag_mask: bit('vip').toString() });
   });

@@ -1,9 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { assign, auth, residentId, startProfiles } from '../../testing/profiles-test-app';
+import { assign, auth, linkManager, residentId, startProfiles } from '../../testing/profiles-test-app';
 
 const admin = () => auth('admin');
 const MANAGER_A = crypto.randomUUID();
 const MANAGER_B = crypto.randomUUID();
+/** MANAGER_A's login (identity user id), linked to their registry id by a manager event. */
+const MANAGER_A_USER = crypto.randomUUID();
 
 interface Seed {
   name: string;
@@ -39,6 +41,8 @@ describe('portrait search', () => {
 
   beforeAll(async () => {
     app = await startProfiles();
+    await linkManager(app, MANAGER_A, MANAGER_A_USER);
+    await linkManager(app, MANAGER_B, null);
     for (const [i, s] of SEEDS.entries()) {
       const response = await app.inject({
         method: 'POST',
@@ -146,16 +150,23 @@ describe('portrait search', () => {
   });
 
   it('shows a manager only their own book, masked, whatever they ask for', async () => {
-    const book = await search('', auth('manager', MANAGER_A));
+    const managerA = () => auth('manager', MANAGER_A_USER);
+    const book = await search('', managerA());
     expect(book.items.map((i) => i.displayName)).toEqual(expected((s) => s.manager === MANAGER_A));
+    expect(book.total).toBe(SEEDS.filter((s) => s.manager === MANAGER_A).length);
     expect(book.items.every((i) => i.masked && /^138\*{4}\d{4}$/.test(i.phone))).toBe(true);
-    expect(await names('tag=vip', auth('manager', MANAGER_A))).toEqual(expected((s) => s.manager === MANAGER_A && !!s.tags?.includes('vip')));
+    expect(await names('tag=vip', managerA())).toEqual(expected((s) => s.manager === MANAGER_A && !!s.tags?.includes('vip')));
+    expect(await names(`assignedManagerId=${MANAGER_A}`, managerA())).toEqual(expected((s) => s.manager === MANAGER_A));
+    // Unknown logins, a login whose account is not linked (MANAGER_B's) and a token id equal to a registry id: empty books.
     expect(await names('', auth('manager', crypto.randomUUID()))).toEqual([]);
+    expect(await search('', auth('manager', MANAGER_A))).toMatchObject({ items: [], total: 0, totalExact: true, page: 1, pageSize: 100 });
 
-    const other = await app.inject({ method: 'GET', url: `/api/profiles?assignedManagerId=${MANAGER_B}`, headers: auth('manager', MANAGER_A) });
+    const other = await app.inject({ method: 'GET', url: `/api/profiles?assignedManagerId=${MANAGER_B}`, headers: managerA() });
     expect(other.statusCode).toBe(403);
     expect(other.json().message).toMatch(/assignedManagerId/);
-    expect((await app.inject({ method: 'GET', url: '/api/profiles?unassigned=true', headers: auth('manager', MANAGER_A) })).statusCode).toBe(403);
+    // Without a linked account no assignedManagerId is one's own.
+    expect((await app.inject({ method: 'GET', url: `/api/profiles?assignedManagerId=${MANAGER_B}`, headers: auth('manager') })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/api/profiles?unassigned=true', headers: managerA() })).statusCode).toBe(403);
     expect((await search('', admin())).items.every((i) => !i.masked)).toBe(true);
     expect((await app.inject({ method: 'GET', url: '/api/profiles', headers: auth('customer') })).statusCode).toBe(403);
   });

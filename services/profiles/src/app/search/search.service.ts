@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import type { Viewer } from '../domain/masking';
+import { ManagerAccountsService } from '../manager-accounts/manager-accounts.service';
 import type { Portrait } from '../domain/portrait';
 import { PortraitStore } from '../portraits/portrait-store';
 import { TagBits } from '../portraits/tag-bits';
@@ -26,10 +27,14 @@ export class SearchService {
     private readonly store: PortraitStore,
     private readonly tagBits: TagBits,
     private readonly holders: ValueHolders,
+    private readonly managerAccounts: ManagerAccountsService,
   ) {}
 
-  /** The filter a viewer may run: a manager only ever searches their own book. */
-  filterFor(query: SearchQueryDto, viewer: Viewer): SearchFilter {
+  /**
+   * The filter a viewer may run: a manager only ever searches their own book, named by `managerId` (their registry id,
+   * resolved from their login); null when their account is not linked yet, and then there is nothing to search.
+   */
+  filterFor(query: SearchQueryDto, viewer: Viewer, managerId: string | null = null): SearchFilter | null {
     const filter: SearchFilter = {
       q: query.q,
       tags: query.tag,
@@ -48,15 +53,19 @@ export class SearchService {
       pageSize: query.pageSize,
     };
     if (viewer.role === 'manager') {
-      if (query.assignedManagerId && query.assignedManagerId !== viewer.id) throw new ForbiddenException('assignedManagerId: a manager sees only their own book');
+      if (query.assignedManagerId && query.assignedManagerId !== managerId) throw new ForbiddenException('assignedManagerId: a manager sees only their own book');
       if (query.unassigned) throw new ForbiddenException('unassigned: a manager sees only their own book');
-      filter.assignedManagerId = viewer.id;
+      if (!managerId) return null;
+      filter.assignedManagerId = managerId;
     }
     return filter;
   }
 
   async search(query: SearchQueryDto, viewer: Viewer): Promise<PortraitPage> {
-    const filter = this.filterFor(query, viewer);
+    const managerId = viewer.role === 'manager' ? await this.managerAccounts.managerIdOf(viewer.id) : null;
+    const filter = this.filterFor(query, viewer, managerId);
+    // A manager whose login is not linked to a registry record yet has an empty book.
+    if (!filter) return { items: [], total: 0, totalExact: true, page: query.page, pageSize: query.pageSize };
     const fork = () => this.orm.em.fork() as EntityManager;
     if (filter.tags?.length || filter.needs?.length) {
       [filter.tagBits, filter.holders] = await Promise.all([
