@@ -98,7 +98,7 @@ interface Stats {
  * waiting with one applied rebalance (scope: unassigned only), and waits for it. Returns what happened.
  */
 async function assignWaiting(portraits: number): Promise<Record<string, unknown>> {
-  const until = async <T>(what: string, probe: () => Promise<T | undefined>, seconds: number): Promise<T> => {
+  const until = async <T,>(what: string, probe: () => Promise<T | undefined>, seconds: number): Promise<T> => {
     const deadline = Date.now() + seconds * 1000;
     for (;;) {
       const value = await probe();
