@@ -17,6 +17,8 @@ export interface PlanInput {
   fixedLoad: Map<string, number>;
   stabilityThreshold: number;
   candidatesPerCustomer: number;
+  /** Final ε of the auction (see AUCTION_EPSILON). */
+  epsilon?: number;
   /** score(customer, manager, load) → 0–100, or NaN when the pair is excluded. */
   score: (customer: CustomerMatchSnapshot, manager: ManagerState['snapshot'], load: ManagerLoad) => number;
 }
@@ -108,7 +110,7 @@ export function planRebalance(input: PlanInput): Plan {
     candidates,
     current,
     stabilityBonus: input.stabilityThreshold,
-  });
+  }, input.epsilon !== undefined ? { epsilon: input.epsilon } : {});
 
   const scoreOf = (i: number, j: number): number | null => {
     if (j < 0) return null;

@@ -76,6 +76,7 @@ export class RebalanceProcessor {
       fixedLoad,
       stabilityThreshold: options.stabilityThreshold,
       candidatesPerCustomer: options.candidatesPerCustomer,
+      epsilon: options.epsilon ?? this.config.AUCTION_EPSILON,
       score: (c, m, load) => this.scorer.score(c, m, load),
     });
 

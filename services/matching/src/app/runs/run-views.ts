@@ -88,6 +88,8 @@ export interface RunOptions {
   stabilityThreshold: number;
   includePinned: boolean;
   candidatesPerCustomer: number;
+  /** The auction's final ε (older runs: the configured default). */
+  epsilon?: number;
 }
 
 export interface RunView {

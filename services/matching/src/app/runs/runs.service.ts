@@ -44,6 +44,7 @@ export class RunsService {
       stabilityThreshold: dto.stabilityThreshold ?? this.config.STABILITY_THRESHOLD,
       includePinned: dto.includePinned ?? false,
       candidatesPerCustomer: this.config.CANDIDATES_PER_CUSTOMER,
+      epsilon: this.config.AUCTION_EPSILON,
     };
     await inTransaction(this.orm, async (em) => {
       await em.execute(
