@@ -1,2 +1,3 @@
 export * from './lib/factors';
 export * from './lib/score';
+export * from './lib/compiled';

@@ -77,7 +77,7 @@ export class RebalanceProcessor {
       stabilityThreshold: options.stabilityThreshold,
       candidatesPerCustomer: options.candidatesPerCustomer,
       epsilon: options.epsilon ?? this.config.AUCTION_EPSILON,
-      score: (c, m, load) => this.scorer.score(c, m, load),
+      ...this.scorer.frozen(),
     });
 
     const dryRun = run['mode'] === 'dry_run';

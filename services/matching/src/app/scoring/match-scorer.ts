@@ -28,6 +28,22 @@ export class MatchScorer {
     return { eligible: true, score: scored.score, explanation };
   }
 
+  /**
+   * A scorer bound to the model active now, so that one rebalance scores every pair the same way even if a new model
+   * is activated meanwhile. `rulesOnly`: no learned model takes part (the compiled rule scorer gives the same numbers).
+   */
+  frozen(): { rulesOnly: boolean; score: (customer: CustomerMatchSnapshot, manager: ManagerMatchSnapshot, load: ManagerLoad) => number } {
+    const alpha = this.config.LEARNING_BLEND;
+    const model = alpha === 0 ? null : this.models.current();
+    return {
+      rulesOnly: model === null,
+      score: (customer, manager, load) => {
+        const scored = blendedScore(customer, manager, load, model, { alpha });
+        return scored.eligible ? scored.score : Number.NaN;
+      },
+    };
+  }
+
   /** The score alone (NaN when excluded), for scoring many pairs. */
   score(customer: CustomerMatchSnapshot, manager: ManagerMatchSnapshot, load: ManagerLoad): number {
     const scored = blendedScore(customer, manager, load, this.models.current(), { alpha: this.config.LEARNING_BLEND });
