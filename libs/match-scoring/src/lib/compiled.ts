@@ -1,5 +1,5 @@
 import type { CustomerMatchSnapshot, ManagerMatchSnapshot, Segment } from '@relationship/contracts';
-import { DEFAULT_WEIGHTS, FACTORS, type FactorWeights, type ManagerLoad } from './factors';
+import { DEFAULT_WEIGHTS, FACTORS, managerPerformance, type FactorWeights, type ManagerLoad } from './factors';
 import { effectiveWeights } from './score';
 
 const SEGMENT_ORDER: readonly Segment[] = ['mass', 'affluent', 'high_net_worth', 'private'];
@@ -49,13 +49,7 @@ export function compileManagers(managers: readonly ManagerMatchSnapshot[], loads
       segmentFit[j * 4 + s] = distance === 0 ? 1 : distance === 1 ? 0.4 : 0;
     }
     planner[j] = certified ? 1 : manager.certifications.includes('AFP') ? 0.6 : 0.2;
-    const p = manager.performance;
-    const parts = [
-      p.satisfaction === null ? null : p.satisfaction / 5,
-      p.retention,
-      p.aumGrowth === null ? null : clamp01((p.aumGrowth + 0.1) / 0.4),
-    ].filter((x): x is number => x !== null);
-    performance[j] = parts.length ? parts.reduce((a, b) => a + b, 0) / parts.length : 0.5;
+    performance[j] = managerPerformance(manager);
     loadHeadroom[j] = manager.capacity > 0 ? clamp01(1 - load.assigned / manager.capacity) : 0;
   });
   return {

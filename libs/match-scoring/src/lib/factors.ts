@@ -42,6 +42,17 @@ function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));
 }
 
+/** The performance factor: the mean of what is known of satisfaction, retention and AUM growth (0.5 if nothing). */
+export function managerPerformance(manager: ManagerMatchSnapshot): number {
+  const p = manager.performance;
+  const parts = [
+    p.satisfaction === null ? null : p.satisfaction / 5,
+    p.retention,
+    p.aumGrowth === null ? null : clamp01((p.aumGrowth + 0.1) / 0.4),
+  ].filter((x): x is number => x !== null);
+  return parts.length ? parts.reduce((a, b) => a + b, 0) / parts.length : 0.5;
+}
+
 /** Each factor's value in [0, 1], before weighting. Pure and cheap: called for every candidate pair. */
 export function factorValues(customer: CustomerMatchSnapshot, manager: ManagerMatchSnapshot, load: ManagerLoad): FactorValues {
   const needs = customer.needs;
@@ -68,13 +79,7 @@ export function factorValues(customer: CustomerMatchSnapshot, manager: ManagerMa
   const shared = customer.interests.filter((i) => manager.interests.includes(i)).length;
   const sharedInterests = customer.interests.length === 0 ? 0 : clamp01(shared / Math.min(3, customer.interests.length));
 
-  const p = manager.performance;
-  const parts = [
-    p.satisfaction === null ? null : p.satisfaction / 5,
-    p.retention,
-    p.aumGrowth === null ? null : clamp01((p.aumGrowth + 0.1) / 0.4),
-  ].filter((x): x is number => x !== null);
-  const performance = parts.length ? parts.reduce((a, b) => a + b, 0) / parts.length : 0.5;
+  const performance = managerPerformance(manager);
 
   const loadHeadroom = manager.capacity > 0 ? clamp01(1 - load.assigned / manager.capacity) : 0;
 
