@@ -56,15 +56,37 @@ export function platformTopics(): { topic: string; numPartitions: number }[] {
   ]);
 }
 
-export async function ensureTopics(admin: Admin, topics = platformTopics()): Promise<void> {
+export async function ensureTopics(admin: Admin, topics = platformTopics(), readyWithinMs = 30_000): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t.topic));
-  if (!missing.length) return;
-  try {
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
-  } catch (error) {
-    // Another replica created them first.
-    if (!/already exists/i.test((error as Error).message)) throw error;
+  if (missing.length) {
+    try {
+      await admin.createTopics({ topics: missing, waitForLeaders: true });
+    } catch (error) {
+      // Another replica created them first.
+      if (!/already exists/i.test((error as Error).message)) throw error;
+    }
+  }
+  await awaitTopicLeaders(admin, topics.map((t) => t.topic), readyWithinMs);
+}
+
+/**
+ * Waits until every topic has a leader for each partition in the cluster metadata. On a fresh broker, topics another
+ * service has just created can be listed before their partitions are hosted, and a consumer that subscribes then
+ * fails with "This server does not host this topic-partition" (seen when all services start at once).
+ */
+export async function awaitTopicLeaders(admin: Admin, topics: string[], withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      const leaderless = metadata.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
+      if (!leaderless.length) return;
+      if (Date.now() > deadline) throw new Error(`Kafka topics without a partition leader after ${withinMs} ms: ${leaderless.join(', ')}`);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(100 * attempt, 1_000)));
   }
 }
 

@@ -8,6 +8,7 @@ import { ormOptions } from '@relationship/persistence';
 import { eventually, testDatabaseUrl, testKafkaBrokers } from '@relationship/testing';
 import { Consumer, Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import { IdempotentConsumer } from './consumer';
+import { awaitTopicLeaders, ensureTopics } from './kafka';
 import { messagingEntities, messagingTablesSql } from './entities';
 import { MessagingModule } from './messaging.module';
 import { OutboxService } from './outbox';
@@ -92,6 +93,21 @@ describe('messaging (real MariaDB and Kafka)', () => {
   afterAll(async () => {
     await Promise.all(consumers.map((c) => c.disconnect()));
     await moduleRef?.close();
+  });
+
+  it('ensures topics and waits until every partition has a leader; a topic that never appears fails naming it', async () => {
+    const admin = new Kafka({ clientId: 'messaging-spec-admin', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const topic = `test.spec-topic-${Date.now().toString(36)}`;
+      await ensureTopics(admin, [{ topic, numPartitions: 3 }], 20_000);
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      expect(topics[0].partitions.filter((p) => p.leader >= 0)).toHaveLength(3);
+      await expect(awaitTopicLeaders(admin, [`test.never-created-${Date.now().toString(36)}`], 500)).rejects.toThrow(/never-created|does not host|not exist/i);
+      await admin.deleteTopics({ topics: [topic] });
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('the checked-in DDL matches the entities', async () => {
