@@ -63,8 +63,10 @@ export async function ensureTopics(admin: Admin, topics = platformTopics(), read
     try {
       await admin.createTopics({ topics: missing, waitForLeaders: true });
     } catch (error) {
-      // Another replica created them first.
-      if (!/already exists/i.test((error as Error).message)) throw error;
+      // Another replica created them first, or (fresh broker) the wait for leaders gave up on a not-yet-hosted
+      // partition: either way the leader check below decides.
+      const e = error as Error & { retriable?: boolean };
+      if (!/already exists/i.test(e.message) && e.retriable !== true) throw error;
     }
   }
   await awaitTopicLeaders(admin, topics.map((t) => t.topic), readyWithinMs);
