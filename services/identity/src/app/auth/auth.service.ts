@@ -1,6 +1,7 @@
 import { MikroORM, type EntityManager } from '@mikro-orm/core';
 import { HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { AccessTokenVerifier, type AuthUser } from '@relationship/auth';
+import { inTransaction } from '@relationship/persistence';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../config';
@@ -100,7 +101,9 @@ export class AuthService {
    * means it leaked or was replayed: the whole family is revoked, which also logs out whoever holds the newest one.
    */
   async refresh(secret: string, context: AuditContext): Promise<SessionView> {
-    const outcome = await this.orm.em.fork().transactional(async (tx): Promise<RefreshOutcome> => {
+    // Two refreshes of one token at once can deadlock in InnoDB (the row lock vs the new token's insert): the
+    // victim runs again, finds the token rotated, and is refused as a reuse, never a 500.
+    const outcome = await inTransaction(this.orm, async (tx): Promise<RefreshOutcome> => {
       const token = await this.refreshTokens.findForUpdate(tx, secret);
       if (!token) {
         this.audit.record(tx, context, { action: 'token.refresh_failed', outcome: 'failure', details: { reason: 'unknown' } });
