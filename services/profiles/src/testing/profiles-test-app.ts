@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessTokenVerifier } from '@relationship/auth';
 import { createEnvelope, ManagerRegistered, ManagerUpdated, Topic, type EventEnvelope, type Role } from '@relationship/contracts';
 import { IdempotentConsumer } from '@relationship/messaging';
-import { testEnv, TEST_JWT_SECRET } from '@relationship/testing';
+import { testEnv, TEST_JWT_SECRET, recreateDatabase } from '@relationship/testing';
 import { loadProfilesConfig, type ProfilesConfig } from '../app/config';
 import { ManagerEventsConsumer } from '../app/manager-accounts/manager-events.consumer';
 import { PortraitsService } from '../app/portraits/portraits.service';
@@ -25,13 +25,7 @@ export function profilesTestConfig(overrides: Record<string, string> = {}): Prof
 
 /** Drops and recreates the test schema, so the migrations run for real every time. */
 export async function recreateTestDatabase(config: ProfilesConfig): Promise<void> {
-  const { createConnection } = await import('mysql2/promise');
-  const url = new URL(config.DATABASE_URL);
-  const admin = await createConnection({ host: url.hostname, port: Number(url.port), user: url.username, password: url.password });
-  const schema = url.pathname.slice(1);
-  await admin.query(`drop database if exists \`${schema}\``);
-  await admin.query(`create database \`${schema}\` character set utf8mb4 collate utf8mb4_unicode_ci`);
-  await admin.end();
+  await recreateDatabase(config.DATABASE_URL);
 }
 
 /** The profiles app on a fresh test schema, initialised; `consume` also starts its Kafka consumers. */

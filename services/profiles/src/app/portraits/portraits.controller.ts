@@ -13,7 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '@relationship/auth';
 import { ReqMeta, type RequestMeta } from '@relationship/service-kit';
-import { uuidParam } from '../common/uuid-param.pipe';
+import { uuidParam } from '@relationship/service-kit';
 import { writeContextOf } from '../common/write-context';
 import { RISK_QUESTIONS } from '../domain/risk-questionnaire';
 import { SearchQueryDto } from '../search/dto/search-query.dto';

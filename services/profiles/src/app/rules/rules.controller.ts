@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '@relationship/auth';
 import { ReqMeta, type RequestMeta } from '@relationship/service-kit';
-import { uuidParam } from '../common/uuid-param.pipe';
+import { uuidParam } from '@relationship/service-kit';
 import { writeContextOf } from '../common/write-context';
 import { CONDITION_FIELDS, OPERATORS } from '../domain/conditions';
 import { ApplyQueryDto, ApplyReportView, CreateRuleDto, RuleView, RuleWriteView, toRuleView, UpdateRuleDto } from './dto/rule.dto';
