@@ -270,7 +270,9 @@ describe('matching journey: managers + identity + profiles → matching (+ worke
       const r = await call('GET', '/profiles/me', customerToken);
       return r.status === 200 ? r.body : undefined;
     });
-    expect(portrait).toMatchObject({ userId: customerUserId, displayName: '匹配测试客户', assignedManagerId: null });
+    // No assertion on assignedManagerId here: matching may already have proposed a manager for the new portrait
+    // (ProfileCreated → incremental rematch → AssignmentChanged) before this read; step 4 checks the assignment.
+    expect(portrait).toMatchObject({ userId: customerUserId, displayName: '匹配测试客户' });
     customerId = portrait.id;
 
     // Profiling consent lets matching use needs and interests (ProfileUpdated carries the whole snapshot).
