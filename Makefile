@@ -20,7 +20,7 @@ deps: install
 	@$(ENV); if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then \
 	  echo "[deps] npm ci"; npm ci --no-audit --no-fund; fi
 
-infra: install
+infra: deps
 	@bash infra/local/start.sh
 
 build: deps

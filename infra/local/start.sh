@@ -204,6 +204,29 @@ start_kafka() {
   log "kafka: started (pid $pid, port $KAFKA_PORT, $(elapsed "$t"))"
 }
 
+# ------------------------------------------------------------------------------------------ topics
+# Every topic of the contracts registry (and its .dlq) before any service starts: the demo's own namespace and the
+# test suites' (tests run with KAFKA_TOPIC_PREFIX=test., matching's with test.matching.).
+KAFKA_TOPIC_NAMESPACES=${KAFKA_TOPIC_NAMESPACES-" test. test.matching."}
+provision_topics() {
+  local t ns args=() tool="$REPO_ROOT/dist/tools/kafka-provision/main.js" logfile="$LOG_DIR/kafka-provision.log"
+  t=$(now_ms)
+  [[ -d $REPO_ROOT/node_modules/nx ]] || die "kafka: topics need the project's node_modules; run 'make up' (or npm ci) first"
+  # nx caches the build: after the first time this is a cache hit
+  if ! (cd "$REPO_ROOT" && npx nx build kafka-provision --configuration=production --outputStyle=static) >"$LOG_DIR/kafka-provision-build.log" 2>&1; then
+    tail -n 30 "$LOG_DIR/kafka-provision-build.log" >&2
+    die "kafka: building the topic provisioner failed; log: $LOG_DIR/kafka-provision-build.log"
+  fi
+  # the default namespace list starts with the empty namespace (the platform's own topics)
+  args+=(--namespace '')
+  for ns in $KAFKA_TOPIC_NAMESPACES; do args+=(--namespace "$ns"); done
+  if ! node "$tool" "${args[@]}" >"$logfile" 2>&1 9>&-; then
+    tail -n 30 "$logfile" >&2
+    die "kafka: provisioning the topics failed; log: $logfile"
+  fi
+  log "kafka: $(grep -o '"msg":"topics ready[^"]*"' "$logfile" | sed 's/^"msg":"//;s/"$//') ($(elapsed "$t"))"
+}
+
 # ------------------------------------------------------------------------------------------ main
 components=$(parse_components "$@")
 with_lock
@@ -211,4 +234,5 @@ t0=$(now_ms)
 for c in $components; do
   "start_$c"
 done
+[[ " $components " == *" kafka "* ]] && provision_topics
 log "start: ${components// /, } ready ($(elapsed "$t0"))"

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { Topic, TOPIC_PARTITIONS, deadLetterTopic } from '@relationship/contracts';
+import { platformTopicSpecs, type TopicSpec } from '@relationship/contracts';
 import type { ReadinessCheck } from '@relationship/observability';
-import { Admin, Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Admin, Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 
 export interface MessagingOptions {
   /** The service name: Kafka client id, consumer group and event `source`. */
@@ -13,6 +13,8 @@ export interface MessagingOptions {
   maxAttempts: number;
   /** How often the outbox relay looks for new rows when idle. */
   pollIntervalMs?: number;
+  /** How long start-up waits for the provisioned topics before it fails (default 60 s). */
+  topicsWaitMs?: number;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -36,7 +38,8 @@ export function kafkaLogCreator() {
     };
 }
 
-export function createKafka(options: Pick<MessagingOptions, 'service' | 'brokers'>): Kafka {
+/** `overrides` lets a tool (not a service) log and retry its own way. */
+export function createKafka(options: Pick<MessagingOptions, 'service' | 'brokers'>, overrides: Partial<KafkaConfig> = {}): Kafka {
   // We use the default (murmur2, Java-compatible) partitioner on purpose; the notice is noise.
   process.env['KAFKAJS_NO_PARTITIONER_WARNING'] ??= '1';
   return new Kafka({
@@ -45,48 +48,80 @@ export function createKafka(options: Pick<MessagingOptions, 'service' | 'brokers
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(),
     retry: { initialRetryTime: 200, retries: 8 },
+    ...overrides,
   });
 }
 
-/** Every platform topic with its dead-letter topic; creating them is idempotent, so every service may do it. */
-export function platformTopics(): { topic: string; numPartitions: number }[] {
-  return Object.values(Topic).flatMap((topic) => [
-    { topic, numPartitions: TOPIC_PARTITIONS[topic] },
-    { topic: deadLetterTopic(topic), numPartitions: 1 },
-  ]);
-}
-
-export async function ensureTopics(admin: Admin, topics = platformTopics(), readyWithinMs = 30_000): Promise<void> {
+/**
+ * Creates the topics that do not exist yet (idempotent; several provisioners may race) and waits until each
+ * partition has a leader. Only the provisioning step calls this (tools/kafka-provision): services never create
+ * topics, they wait for them (awaitTopics).
+ */
+export async function provisionTopics(admin: Admin, topics: TopicSpec[] = platformTopicSpecs(), readyWithinMs = 30_000): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t.topic));
   if (missing.length) {
     try {
       await admin.createTopics({ topics: missing, waitForLeaders: true });
     } catch (error) {
-      // Another replica created them first, or (fresh broker) the wait for leaders gave up on a not-yet-hosted
+      // Another provisioner created them first, or (fresh broker) the wait for leaders gave up on a not-yet-hosted
       // partition: either way the leader check below decides.
       const e = error as Error & { retriable?: boolean };
       if (!/already exists/i.test(e.message) && e.retriable !== true) throw error;
     }
   }
-  await awaitTopicLeaders(admin, topics.map((t) => t.topic), readyWithinMs);
+  // On a fresh broker, topics just created can be listed before their partitions are hosted.
+  await awaitTopics(admin, topics.map((t) => t.topic), { withinMs: readyWithinMs });
+  return missing.map((t) => t.topic);
+}
+
+export interface AwaitTopicsOptions {
+  withinMs: number;
+  /** Called about every `reportEveryMs` while topics are still missing or leaderless. */
+  onWaiting?: (missing: string[], waitedMs: number) => void;
+  reportEveryMs?: number;
+}
+
+/** The topics among `topics` that are missing or have a partition without a leader. */
+async function unreadyTopics(admin: Admin, topics: string[]): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const absent = topics.filter((t) => !existing.has(t));
+  const present = topics.filter((t) => existing.has(t));
+  if (!present.length) return absent;
+  const { topics: metadata } = await admin.fetchTopicMetadata({ topics: present });
+  const leaderless = metadata.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
+  return [...absent, ...leaderless];
 }
 
 /**
- * Waits until every topic has a leader for each partition in the cluster metadata. On a fresh broker, topics another
- * service has just created can be listed before their partitions are hosted, and a consumer that subscribes then
- * fails with "This server does not host this topic-partition" (seen when all services start at once).
+ * Waits, bounded, until every topic exists with a leader for each partition. A metadata error (broker still
+ * starting, topic not hosted yet) is retried, never thrown at once; past `withinMs` it fails naming the topics.
  */
-export async function awaitTopicLeaders(admin: Admin, topics: string[], withinMs: number): Promise<void> {
-  const deadline = Date.now() + withinMs;
+export async function awaitTopics(admin: Admin, topics: string[], options: AwaitTopicsOptions): Promise<void> {
+  const started = Date.now();
+  const reportEveryMs = options.reportEveryMs ?? 5_000;
+  let lastReport = started;
+  let unready = topics;
+  let lastError: string | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
-      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
-      const leaderless = metadata.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
-      if (!leaderless.length) return;
-      if (Date.now() > deadline) throw new Error(`Kafka topics without a partition leader after ${withinMs} ms: ${leaderless.join(', ')}`);
+      unready = await unreadyTopics(admin, topics);
+      lastError = undefined;
+      if (!unready.length) return;
     } catch (error) {
-      if (Date.now() > deadline) throw error;
+      lastError = (error as Error).message;
+    }
+    const waited = Date.now() - started;
+    if (waited > options.withinMs) {
+      throw new Error(
+        `Kafka topics not ready after ${options.withinMs} ms: ${unready.join(', ')}` +
+          (lastError ? ` (last error: ${lastError})` : '') +
+          '. Topics are created by the provisioning step (tools/kafka-provision) before the services start.',
+      );
+    }
+    if (options.onWaiting && Date.now() - lastReport >= reportEveryMs) {
+      lastReport = Date.now();
+      options.onWaiting(unready, waited);
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(100 * attempt, 1_000)));
   }

@@ -1,20 +1,33 @@
-import { Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit, type DynamicModule } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit, type DynamicModule } from '@nestjs/common';
 import { KafkaOptions, Transport } from '@nestjs/microservices';
 import { Admin, Kafka } from 'kafkajs';
 import { IdempotentConsumer } from './consumer';
-import { createKafka, ensureTopics, KafkaReadiness, kafkaLogCreator, MESSAGING_OPTIONS, type MessagingOptions } from './kafka';
+import { platformTopicSpecs } from '@relationship/contracts';
+import { awaitTopics, createKafka, KafkaReadiness, kafkaLogCreator, MESSAGING_OPTIONS, type MessagingOptions } from './kafka';
 import { OutboxRelay, OutboxService } from './outbox';
 
 export const KAFKA_ADMIN = Symbol('KAFKA_ADMIN');
 
-/** Connects the shared admin client and makes sure the platform topics exist before anything publishes. */
+/**
+ * Connects the shared admin client and waits for the platform topics before anything publishes or subscribes.
+ * The provisioning step creates them; a service that starts first waits (bounded) instead of crashing.
+ */
 @Injectable()
 class KafkaAdminLifecycle implements OnModuleInit, OnApplicationShutdown {
-  constructor(@Inject(KAFKA_ADMIN) private readonly admin: Admin) {}
+  private readonly logger = new Logger('Messaging');
+
+  constructor(
+    @Inject(KAFKA_ADMIN) private readonly admin: Admin,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await this.admin.connect();
-    await ensureTopics(this.admin);
+    await awaitTopics(this.admin, platformTopicSpecs().map((t) => t.topic), {
+      withinMs: this.options.topicsWaitMs ?? 60_000,
+      onWaiting: (missing, waitedMs) =>
+        this.logger.warn({ topics: missing, waitedMs }, `waiting for Kafka topics to be provisioned: ${missing.join(', ')}`),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

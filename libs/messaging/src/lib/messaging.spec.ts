@@ -3,12 +3,12 @@ import { Migration } from '@mikro-orm/migrations';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Test, TestingModule } from '@nestjs/testing';
-import { createEnvelope, deadLetterTopic, Topic, UserRegistered, type EventEnvelope } from '@relationship/contracts';
+import { createEnvelope, deadLetterTopic, platformTopicSpecs, Topic, UserRegistered, type EventEnvelope } from '@relationship/contracts';
 import { ormOptions } from '@relationship/persistence';
 import { eventually, testDatabaseUrl, testKafkaBrokers } from '@relationship/testing';
 import { Consumer, Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import { IdempotentConsumer } from './consumer';
-import { awaitTopicLeaders, ensureTopics } from './kafka';
+import { awaitTopics, provisionTopics } from './kafka';
 import { messagingEntities, messagingTablesSql } from './entities';
 import { MessagingModule } from './messaging.module';
 import { OutboxService } from './outbox';
@@ -95,17 +95,42 @@ describe('messaging (real MariaDB and Kafka)', () => {
     await moduleRef?.close();
   });
 
-  it('ensures topics and waits until every partition has a leader; a topic that never appears fails naming it', async () => {
+  it('provisions every registry topic and its dead-letter topic with the registry partition counts, once', async () => {
     const admin = new Kafka({ clientId: 'messaging-spec-admin', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
+    const specs = platformTopicSpecs(`test.provision-${Date.now().toString(36)}.`);
     try {
-      const topic = `test.spec-topic-${Date.now().toString(36)}`;
-      await ensureTopics(admin, [{ topic, numPartitions: 3 }], 20_000);
-      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-      expect(topics[0].partitions.filter((p) => p.leader >= 0)).toHaveLength(3);
-      await expect(awaitTopicLeaders(admin, [`test.never-created-${Date.now().toString(36)}`], 500)).rejects.toThrow(/never-created|does not host|not exist/i);
-      await admin.deleteTopics({ topics: [topic] });
+      expect(specs.map((s) => s.topic)).toEqual(expect.arrayContaining(specs.filter((s) => !s.topic.endsWith('.dlq')).map((s) => `${s.topic}.dlq`)));
+      expect(await provisionTopics(admin, specs, 30_000)).toHaveLength(specs.length);
+      const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+      const partitions = Object.fromEntries(topics.map((t) => [t.name, t.partitions.filter((p) => p.leader >= 0).length]));
+      expect(partitions).toEqual(Object.fromEntries(specs.map((s) => [s.topic, s.numPartitions])));
+      expect(partitions[specs.find((s) => s.topic.endsWith('profiles.customer.v1'))!.topic]).toBe(6);
+      // a second provisioning run (make up again, a second Job) creates nothing and succeeds
+      expect(await provisionTopics(admin, specs, 30_000)).toEqual([]);
     } finally {
+      await admin.deleteTopics({ topics: specs.map((s) => s.topic) }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  });
+
+  it('a service start waits for a topic provisioned late, saying which it waits for; one that never comes fails naming it', async () => {
+    const admin = new Kafka({ clientId: 'messaging-spec-admin', brokers: testKafkaBrokers().split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const late = `test.late-topic-${Date.now().toString(36)}`;
+    try {
+      const reports: string[][] = [];
+      const waiting = awaitTopics(admin, [late], { withinMs: 20_000, reportEveryMs: 200, onWaiting: (missing) => reports.push(missing) });
+      await new Promise((r) => setTimeout(r, 1_000));
+      await provisionTopics(admin, [{ topic: late, numPartitions: 2 }], 20_000);
+      await expect(waiting).resolves.toBeUndefined();
+      expect(reports.length).toBeGreaterThan(0);
+      expect(reports[0]).toEqual([late]);
+
+      const never = `test.never-created-${Date.now().toString(36)}`;
+      await expect(awaitTopics(admin, [late, never], { withinMs: 500 })).rejects.toThrow(new RegExp(`not ready after 500 ms: ${never.replace(/\./g, '\\.')}\\. .*provisioning step`));
+    } finally {
+      await admin.deleteTopics({ topics: [late] }).catch(() => undefined);
       await admin.disconnect();
     }
   });

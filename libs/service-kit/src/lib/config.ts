@@ -37,6 +37,8 @@ export const kafkaEnv = z.object({
   KAFKA_CONSUMER_GROUP: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/).optional(),
   /** Delivery attempts before a message goes to the dead-letter topic. */
   KAFKA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /** How long start-up waits for the provisioned topics before it fails. */
+  KAFKA_TOPICS_WAIT_S: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 export const jwtEnv = z.object({

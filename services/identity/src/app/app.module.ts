@@ -38,7 +38,7 @@ export class AppModule {
         MetricsModule.forRoot(metrics),
         // Services fork their own EntityManager per operation, so no request-context middleware.
         MikroOrmModule.forRoot({ ...identityOrmOptions(config), registerRequestContext: false }),
-        MessagingModule.forRoot({ service: 'identity', brokers: config.KAFKA_BROKERS, maxAttempts: config.KAFKA_MAX_ATTEMPTS }),
+        MessagingModule.forRoot({ service: 'identity', brokers: config.KAFKA_BROKERS, maxAttempts: config.KAFKA_MAX_ATTEMPTS, topicsWaitMs: config.KAFKA_TOPICS_WAIT_S * 1000 }),
         AuthModule.forRoot({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
         HealthModule.forRoot({ imports: [DatabaseHealthModule], checks: [DatabaseReadiness, KafkaReadiness] }),
         AuditModule,

@@ -52,6 +52,7 @@ function coreImports(name: string, config: MatchingConfig | WorkerConfig, metric
       brokers: config.KAFKA_BROKERS,
       consumerGroup: config.KAFKA_CONSUMER_GROUP,
       maxAttempts: config.KAFKA_MAX_ATTEMPTS,
+      topicsWaitMs: config.KAFKA_TOPICS_WAIT_S * 1000,
     }),
     HealthModule.forRoot({ providers: [databaseReadinessProvider], checks: [DatabaseReadiness, KafkaReadiness] }),
   ];

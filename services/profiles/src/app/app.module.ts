@@ -45,6 +45,7 @@ export class AppModule {
           brokers: config.KAFKA_BROKERS,
           consumerGroup: config.KAFKA_CONSUMER_GROUP,
           maxAttempts: config.KAFKA_MAX_ATTEMPTS,
+          topicsWaitMs: config.KAFKA_TOPICS_WAIT_S * 1000,
         }),
         AuthModule.forRoot({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
         HealthModule.forRoot({ providers: [databaseReadinessProvider], checks: [DatabaseReadiness, KafkaReadiness] }),
