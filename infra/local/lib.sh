@@ -109,6 +109,50 @@ find_proc() {
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# port_holder PORT: the pid of the process listening on 127.0.0.1/any:PORT, from /proc (no iproute2 needed);
+# empty when nothing listens or the holder belongs to a user whose fds we cannot read.
+port_holder() {
+  local hex inode link
+  hex=$(printf '%04X' "$1")
+  for inode in $(awk -v p=":$hex" '$4 == "0A" && substr($2, length($2) - 4) == p { print $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null | sort -u); do
+    link=$(find /proc/[0-9]*/fd -maxdepth 1 -lname "socket:\\[$inode\\]" 2>/dev/null | head -n 1)
+    [[ -n $link ]] && { link=${link#/proc/}; printf '%s\n' "${link%%/*}"; return 0; }
+  done
+  return 0
+}
+
+# describe_port PORT: "pid 123: mariadbd --defaults-file=..." (command line cut to 160 characters)
+describe_port() {
+  local pid cmd
+  pid=$(port_holder "$1")
+  if [[ -z $pid ]]; then
+    printf 'a process this user cannot inspect'
+    return
+  fi
+  cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" || true)
+  cmd=${cmd%"${cmd##*[![:space:]]}"}
+  printf 'pid %s: %s' "$pid" "${cmd:0:160}"
+}
+
+# ensure_secret FILE: a random secret created once, atomically (temporary file, then rename, under a lock), so
+# processes started in parallel all read the same complete value. Prints the secret.
+ensure_secret() {
+  local file=$1 tmp
+  if [[ ! -s $file ]]; then
+    mkdir -p "$(dirname "$file")"
+    (
+      flock -w 30 8 || die "could not lock $file.lock within 30s"
+      if [[ ! -s $file ]]; then
+        tmp=$(mktemp "$file.XXXXXX")
+        (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$tmp")
+        chmod 600 "$tmp"
+        mv -f "$tmp" "$file"
+      fi
+    ) 8>"$file.lock"
+  fi
+  cat "$file"
+}
+
 redis_cli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 
 # component_pid NAME: print the pid of this checkout's running NAME, or return 1.

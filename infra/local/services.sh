@@ -7,14 +7,15 @@ set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 # shellcheck source=env.sh
 . "$REPO_ROOT/infra/local/env.sh"
+# shellcheck source=lib.sh
+. "$REPO_ROOT/infra/local/lib.sh"
+# shellcheck source=services.list
+. "$REPO_ROOT/infra/local/services.list"
 
 SERVICE_LOG_DIR="$LOCAL_DIR/log/services"
 SERVICE_RUN_DIR="$LOCAL_DIR/run/services"
-SECRET_FILE="$LOCAL_DIR/conf/jwt-secret"
+SECRET_FILE="$CONF_DIR/jwt-secret"
 READY_S=${SERVICES_READY_S:-90}
-
-# name:port, in start order; the gateway last because it fronts the others.
-SERVICES=(identity:3001 profiles:3002 managers:3003 matching:3004 matching-worker:3014 gateway:3000 portal:4200)
 
 log() { printf '[services] %s\n' "$*"; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -26,20 +27,15 @@ port_of() {
 
 pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-jwt_secret() {
-  if [[ ! -s $SECRET_FILE ]]; then
-    mkdir -p "$(dirname "$SECRET_FILE")"
-    (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$SECRET_FILE")
-  fi
-  cat "$SECRET_FILE"
-}
+# Generated once for this checkout (kept across `make down`/`make up`), before any service starts.
+JWT_SECRET_VALUE=""
 
 # The environment of one service in the local demo deployment.
 service_env() {
   local name=$1
   printf '%s\n' \
     "NODE_ENV=development" "DEMO_MODE=true" "LOG_LEVEL=${LOG_LEVEL:-info}" "HOST=127.0.0.1" \
-    "PORT=$(port_of "$name")" "JWT_SECRET=$(jwt_secret)" \
+    "PORT=$(port_of "$name")" "JWT_SECRET=$JWT_SECRET_VALUE" \
     "KAFKA_BROKERS=$KAFKA_BROKERS" "REDIS_URL=$REDIS_URL" \
     "DATABASE_URL=mysql://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/relationship_${name%-worker}"
   if [[ $name == portal ]]; then
@@ -78,6 +74,7 @@ start_one() {
   [[ $name == matching-worker ]] && main="$REPO_ROOT/dist/services/matching/worker.js"
   if pid_alive "$pidfile"; then log "$name already running (pid $(cat "$pidfile"))"; return; fi
   [[ -f $main ]] || die "$main is missing; build first (npx nx run-many -t build)"
+  port_open "$port" && die "$name: port $port is taken by $(describe_port "$port")"
   mkdir -p "$SERVICE_LOG_DIR" "$SERVICE_RUN_DIR"
   [[ -f $SERVICE_LOG_DIR/$name.log ]] && mv -f "$SERVICE_LOG_DIR/$name.log" "$SERVICE_LOG_DIR/$name.log.1"
   # env -i: the service sees only its declared environment, as in a container.
@@ -105,6 +102,9 @@ stop_one() {
 
 case "${1:-}" in
   start)
+    t0=$(now_ms)
+    JWT_SECRET_VALUE=$(ensure_secret "$SECRET_FILE")
+    [[ ${#JWT_SECRET_VALUE} -ge 32 ]] || die "$SECRET_FILE holds no usable secret; delete it and run again"
     # In parallel, each waited for by its own pid (so a quick failure is never missed or miscounted).
     first=(identity profiles managers matching)
     pids=()
@@ -127,6 +127,7 @@ case "${1:-}" in
       die "demo seed failed; log: $SERVICE_LOG_DIR/seed-demo.log
 $(tail -n 5 "$SERVICE_LOG_DIR/seed-demo.log")"
     log "demo portraits: $(tail -n 1 "$SERVICE_LOG_DIR/seed-demo.log")"
+    log "all services ready ($(elapsed "$t0"))"
     ;;
   stop)
     for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_one "${SERVICES[i]%%:*}"; done

@@ -33,7 +33,7 @@ need() {
 port_free_or_die() {
   local component=$1 var=$2 port=${!2}
   if port_open "$port"; then
-    die "$component: 127.0.0.1:$port is already in use by a process not started by infra/local; stop it or set $var"
+    die "$component: port $port is taken by $(describe_port "$port"), not by this checkout's infra/local; stop it or set $var"
   fi
 }
 
