@@ -1,0 +1,5 @@
+export * from './lib/columns';
+export * from './lib/decode';
+export * from './lib/problems';
+export * from './lib/read';
+export * from './lib/write';
