@@ -1,10 +1,7 @@
-import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { auditEntities } from '@relationship/audit';
-import { AuthModule } from '@relationship/auth';
-import { KafkaReadiness, messagingEntities, MessagingModule } from '@relationship/messaging';
-import { HealthModule, loggingModule, MetricsModule } from '@relationship/observability';
-import { DatabaseReadiness, databaseReadinessProvider, ormOptions } from '@relationship/persistence';
+import { messagingEntities } from '@relationship/messaging';
+import { ServiceCoreModule } from '@relationship/service-kit/core';
 import type { Registry } from 'prom-client';
 import { managersMigrations } from '../migrations/Migration20261126000000_initial';
 import { BranchSchema } from './branches/branch.entity';
@@ -28,27 +25,17 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        loggingModule({ service: SERVICE_NAME, level: config.LOG_LEVEL }),
-        MetricsModule.forRoot(metrics),
-        // Services fork their own EntityManager per operation, so no request-context middleware.
-        MikroOrmModule.forRoot({
-          ...ormOptions(config, { entities: managersEntities, migrations: managersMigrations }),
-          colors: false,
-          registerRequestContext: false,
-        }),
-        MessagingModule.forRoot({
+        ServiceCoreModule.forRoot({
           service: SERVICE_NAME,
-          brokers: config.KAFKA_BROKERS,
-          consumerGroup: config.KAFKA_CONSUMER_GROUP,
-          maxAttempts: config.KAFKA_MAX_ATTEMPTS,
-          topicsWaitMs: config.KAFKA_TOPICS_WAIT_S * 1000,
+          config,
+          configToken: MANAGERS_CONFIG,
+          metrics,
+          persistence: { entities: managersEntities, migrations: managersMigrations },
         }),
-        AuthModule.forRoot({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
-        HealthModule.forRoot({ providers: [databaseReadinessProvider], checks: [DatabaseReadiness, KafkaReadiness] }),
       ],
       // The CSV routes (/managers/import, /managers/export) before /managers/:id.
       controllers: [ManagersCsvController, ManagersController, UserEventsConsumer],
-      providers: [{ provide: MANAGERS_CONFIG, useValue: config }, BranchesService, ManagersService, ManagersCsvService, DemoSeedService],
+      providers: [BranchesService, ManagersService, ManagersCsvService, DemoSeedService],
     };
   }
 }

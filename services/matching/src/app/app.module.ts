@@ -1,10 +1,7 @@
-import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { auditEntities } from '@relationship/audit';
-import { AuthModule } from '@relationship/auth';
-import { KafkaReadiness, messagingEntities, MessagingModule } from '@relationship/messaging';
-import { HealthModule, loggingModule, MetricsModule } from '@relationship/observability';
-import { DatabaseReadiness, databaseReadinessProvider, ormOptions } from '@relationship/persistence';
+import { messagingEntities } from '@relationship/messaging';
+import { ServiceCoreModule } from '@relationship/service-kit/core';
 import type { Registry } from 'prom-client';
 import { matchingMigrations } from '../migrations/Migration20261203000000_initial';
 import { AccessScopes } from './assignments/access';
@@ -36,31 +33,21 @@ export const WORKER_NAME = 'matching-worker';
 /** Entities MikroORM manages; matching's own tables are reached through SQL written for their constraints. */
 export const matchingEntities = [...messagingEntities, ...auditEntities];
 
-/** What the API and the worker both run: persistence, outbox, scoring and the guarded assignment writes. */
-function coreImports(name: string, config: MatchingConfig | WorkerConfig, metrics: Registry) {
-  return [
-    loggingModule({ service: name, level: config.LOG_LEVEL }),
-    MetricsModule.forRoot(metrics),
-    // Services fork their own EntityManager per operation, so no request-context middleware.
-    MikroOrmModule.forRoot({
-      ...ormOptions(config, { entities: matchingEntities, migrations: matchingMigrations }),
-      colors: false,
-      registerRequestContext: false,
-    }),
-    MessagingModule.forRoot({
-      service: SERVICE_NAME,
-      brokers: config.KAFKA_BROKERS,
-      consumerGroup: config.KAFKA_CONSUMER_GROUP,
-      maxAttempts: config.KAFKA_MAX_ATTEMPTS,
-      topicsWaitMs: config.KAFKA_TOPICS_WAIT_S * 1000,
-    }),
-    HealthModule.forRoot({ providers: [databaseReadinessProvider], checks: [DatabaseReadiness, KafkaReadiness] }),
-  ];
+/** The service core for the API and the worker: both publish as matching, on matching's schema. */
+function core(name: string, config: MatchingConfig | WorkerConfig, metrics: Registry) {
+  return ServiceCoreModule.forRoot({
+    service: name,
+    messagingAs: SERVICE_NAME,
+    config,
+    configToken: MATCHING_CONFIG,
+    metrics,
+    persistence: { entities: matchingEntities, migrations: matchingMigrations },
+  });
 }
 
-function coreProviders(config: MatchingConfig | WorkerConfig): Provider[] {
+/** What the API and the worker both run: scoring, the outbox-backed assignment writes, the queue. */
+function coreProviders(): Provider[] {
   return [
-    { provide: MATCHING_CONFIG, useValue: config },
     MatchingMetrics,
     SnapshotStore,
     ModelRegistry,
@@ -78,12 +65,9 @@ export class AppModule {
   static register(config: MatchingConfig, metrics: Registry): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        ...coreImports(SERVICE_NAME, config, metrics),
-        AuthModule.forRoot({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
-      ],
+      imports: [core(SERVICE_NAME, config, metrics)],
       controllers: [AssignmentsController, ScoresController, RunsController, LearningController, StatsController, SnapshotEventsConsumer],
-      providers: [...coreProviders(config), AccessScopes, AssignmentsService, RunsService],
+      providers: [...coreProviders(), AccessScopes, AssignmentsService, RunsService],
     };
   }
 }
@@ -94,8 +78,8 @@ export class WorkerModule {
   static register(config: WorkerConfig, metrics: Registry): DynamicModule {
     return {
       module: WorkerModule,
-      imports: coreImports(WORKER_NAME, config, metrics),
-      providers: [...coreProviders(config), MoveApplier, RebalanceProcessor, ModelTrainer, RebalanceWorker],
+      imports: [core(WORKER_NAME, config, metrics)],
+      providers: [...coreProviders(), MoveApplier, RebalanceProcessor, ModelTrainer, RebalanceWorker],
     };
   }
 }

@@ -1,11 +1,13 @@
-import { MikroORM } from '@mikro-orm/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { kafkaConsumerOptions } from '@relationship/messaging';
-import { migrateWithLock } from '@relationship/persistence';
-import { createHttpApp, createMetricsRegistry } from '@relationship/service-kit';
+import { createMetricsRegistry } from '@relationship/service-kit';
+import { createServiceApp } from '@relationship/service-kit/core';
 import { AppModule, SERVICE_NAME, WORKER_NAME, WorkerModule } from './app.module';
 import type { MatchingConfig, WorkerConfig } from './config';
 import { ModelRegistry } from './scoring/model-registry';
+
+const loadModel = async (app: NestFastifyApplication): Promise<void> => {
+  await app.get(ModelRegistry).refresh();
+};
 
 /**
  * Builds the matching API (HTTP + Kafka consumer), migrated and initialised, not yet listening or consuming:
@@ -13,46 +15,30 @@ import { ModelRegistry } from './scoring/model-registry';
  */
 export async function createMatchingApp(config: MatchingConfig): Promise<NestFastifyApplication> {
   const metrics = createMetricsRegistry(SERVICE_NAME);
-  const app = await createHttpApp(AppModule.register(config, metrics), {
+  return createServiceApp(AppModule.register(config, metrics), {
     service: SERVICE_NAME,
     title: 'Relationship matching',
     description: 'Explainable match scores, optimal capacity-constrained assignment, incremental rematch, what-if runs, manual adjustment, history',
     metrics,
+    config,
+    consumes: true,
+    afterInit: loadModel,
   });
-  try {
-    // Before init: the outbox relay starts polling in onApplicationBootstrap and needs its table.
-    await migrateWithLock(app.get(MikroORM));
-    await app.init();
-    await app.get(ModelRegistry).refresh();
-    await app.getHttpAdapter().getInstance().ready();
-    app.connectMicroservice(
-      kafkaConsumerOptions({ service: SERVICE_NAME, brokers: config.KAFKA_BROKERS, consumerGroup: config.KAFKA_CONSUMER_GROUP }),
-      { inheritAppConfig: true },
-    );
-    return app;
-  } catch (error) {
-    await app.close();
-    throw error;
-  }
 }
 
-/** Builds a rebalance worker: migrated (whichever process starts first migrates, under a lock), pulling jobs once init'd. */
+/**
+ * Builds a rebalance worker: migrated (whichever process starts first migrates, under a lock), pulling jobs once
+ * initialised. The model is loaded before init, so the first job already scores with it.
+ */
 export async function createWorkerApp(config: WorkerConfig): Promise<NestFastifyApplication> {
   const metrics = createMetricsRegistry(WORKER_NAME);
-  const app = await createHttpApp(WorkerModule.register(config, metrics), {
+  return createServiceApp(WorkerModule.register(config, metrics), {
     service: WORKER_NAME,
     title: 'Relationship matching worker',
     description: 'Rebalance and training jobs (no public API)',
     metrics,
+    config,
+    consumes: false,
+    beforeInit: loadModel,
   });
-  try {
-    await migrateWithLock(app.get(MikroORM));
-    await app.get(ModelRegistry).refresh();
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    return app;
-  } catch (error) {
-    await app.close();
-    throw error;
-  }
 }

@@ -1,9 +1,5 @@
-import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule } from '@relationship/auth';
-import { KafkaReadiness, MessagingModule } from '@relationship/messaging';
-import { HealthModule, loggingModule, MetricsModule } from '@relationship/observability';
-import { DatabaseReadiness, databaseReadinessProvider, ormOptions } from '@relationship/persistence';
+import { ServiceCoreModule } from '@relationship/service-kit/core';
 import type { Registry } from 'prom-client';
 import { profilesMigrations } from '../migrations';
 import { AssignmentEventsConsumer } from './assignments/assignment-events.consumer';
@@ -36,24 +32,17 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        loggingModule({ service: SERVICE_NAME, level: config.LOG_LEVEL }),
-        MetricsModule.forRoot(metrics),
-        // Services fork their own EntityManager per operation, so no request-context middleware.
-        MikroOrmModule.forRoot({ ...ormOptions(config, { entities: profilesEntities, migrations: profilesMigrations }), colors: false, registerRequestContext: false }),
-        MessagingModule.forRoot({
+        ServiceCoreModule.forRoot({
           service: SERVICE_NAME,
-          brokers: config.KAFKA_BROKERS,
-          consumerGroup: config.KAFKA_CONSUMER_GROUP,
-          maxAttempts: config.KAFKA_MAX_ATTEMPTS,
-          topicsWaitMs: config.KAFKA_TOPICS_WAIT_S * 1000,
+          config,
+          configToken: PROFILES_CONFIG,
+          metrics,
+          persistence: { entities: profilesEntities, migrations: profilesMigrations },
         }),
-        AuthModule.forRoot({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
-        HealthModule.forRoot({ providers: [databaseReadinessProvider], checks: [DatabaseReadiness, KafkaReadiness] }),
       ],
       // Static routes (rules, import, export, branches, tags) before the portraits controller's `:id`.
       controllers: [RulesController, ImportExportController, ReferenceController, PortraitsController, UserEventsConsumer, AssignmentEventsConsumer, ManagerEventsConsumer],
       providers: [
-        { provide: PROFILES_CONFIG, useValue: config },
         PortraitStore,
         TagBits,
         ValueHolders,
