@@ -87,7 +87,7 @@ const quoted = (values: readonly string[]) => values.map((v) => `"${v}"`).join('
 const characters = (value: string) => Array.from(value).length;
 
 /** A cell's own characters (code points, as MariaDB counts them), optionally bounded and matching a pattern. */
-export function text(options: { maxLength?: number; pattern?: RegExp; patternMessage?: string } = {}): CsvColumn<string | null> {
+export function text(options: { maxLength?: number; pattern?: { test(value: string): boolean }; patternMessage?: string } = {}): CsvColumn<string | null> {
   return CsvColumn.of((cell) => {
     if (options.maxLength !== undefined && characters(cell) > options.maxLength) return cellProblem(`must be at most ${options.maxLength} characters`);
     if (options.pattern && !options.pattern.test(cell)) return cellProblem(options.patternMessage ?? `"${cell}" is not in the expected format`);

@@ -26,8 +26,7 @@ describe('findRepeats', () => {
       { row: 5, key: null },
       { row: 6, key: 'a' },
     ];
-    const found: [number, number][] = [];
-    findRepeats(rows, (r) => r.row, (r) => r.key, (r, first) => found.push([r.row, first]));
+    const found = findRepeats(rows, (r) => r.row, (r) => r.key).map(({ item, firstRow }) => [item.row, firstRow]);
     expect(found).toEqual([
       [4, 2],
       [6, 2],

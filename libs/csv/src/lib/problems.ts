@@ -19,16 +19,18 @@ export function reportProblems(problems: readonly CsvProblem[], max: number): { 
 }
 
 /**
- * Finds values repeated across rows: calls `repeated` for every row whose key an earlier row had, with that first
- * row. Rows whose key is null are skipped.
+ * Finds values repeated across rows: every row whose key an earlier row had, with that first row, in file order.
+ * Rows whose key is null are skipped.
  */
-export function findRepeats<R>(rows: Iterable<R>, rowOf: (r: R) => number, keyOf: (r: R) => string | null, repeated: (r: R, firstRow: number) => void): void {
+export function findRepeats<R>(rows: Iterable<R>, rowOf: (r: R) => number, keyOf: (r: R) => string | null): { item: R; firstRow: number }[] {
   const firstRow = new Map<string, number>();
-  for (const r of rows) {
-    const key = keyOf(r);
+  const repeats: { item: R; firstRow: number }[] = [];
+  for (const item of rows) {
+    const key = keyOf(item);
     if (key === null) continue;
     const first = firstRow.get(key);
-    if (first === undefined) firstRow.set(key, rowOf(r));
-    else repeated(r, first);
+    if (first === undefined) firstRow.set(key, rowOf(item));
+    else repeats.push({ item, firstRow: first });
   }
+  return repeats;
 }

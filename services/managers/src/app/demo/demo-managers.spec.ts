@@ -1,5 +1,6 @@
 import { BRANCH_CATALOG, ManagerMatchSnapshot } from '@relationship/contracts';
-import { crossCheckRows, csvHeader, csvRows, parseManagerCsv, validateCsvRecord, type CsvManagerRow } from '../import/manager-csv';
+import { readCsv } from '@relationship/csv';
+import { crossCheckRows, MANAGER_CSV_COLUMNS, managerCsvRecord, managerCsvWriter, validateCsvRecord, type CsvManagerRow } from '../import/manager-csv';
 import { snapshotOf } from '../registry/manager-rules';
 import { demoManagers, generateManagers } from './demo-managers';
 
@@ -39,10 +40,9 @@ describe('demo managers', () => {
   });
 
   it('pass the same checks as an import, and make valid snapshots', () => {
-    const text = csvHeader() + csvRows(demo.map((d) => ({ ...d.fields, ...d.fields.performance, coverEmployeeNo: null })));
-    const parsed = parseManagerCsv(text);
+    const text = managerCsvWriter.header() + managerCsvWriter.rows(demo.map((d) => managerCsvRecord({ ...d.fields, ...d.fields.performance, coverEmployeeNo: null })));
     const branches = new Set(BRANCH_CATALOG.map((b) => b.id));
-    const rows = parsed.records.map((r) => validateCsvRecord(r.row, r.values, branches));
+    const rows = readCsv(text, MANAGER_CSV_COLUMNS).records.map((r) => validateCsvRecord(r, branches));
     expect(rows.flatMap((r) => r.problems)).toEqual([]);
     const crossed = crossCheckRows(rows.map((r) => r.row as CsvManagerRow), { employeeNos: new Set(), emails: new Set(), userIds: new Set(), byEmployeeNo: new Map() });
     expect(crossed.problems).toEqual([]);

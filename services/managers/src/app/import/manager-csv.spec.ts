@@ -1,8 +1,8 @@
 import { BRANCH_CATALOG } from '@relationship/contracts';
-import { crossCheckRows, csvHeader, csvRows, CSV_COLUMNS, parseManagerCsv, validateCsvRecord, type CsvManagerRow, type ExistingManagers } from './manager-csv';
+import { readCsv } from '@relationship/csv';
+import { crossCheckRows, CSV_COLUMNS, MANAGER_CSV_COLUMNS, managerCsvRecord, managerCsvWriter, validateCsvRecord, type CsvManagerRow, type ExistingManagers } from './manager-csv';
 
 const BRANCHES = new Set(BRANCH_CATALOG.map((b) => b.id));
-const HEADER = 'employeeNo,displayName,branchId,title,level,languages,segmentsServed,capacity,availability,leaveFrom,leaveUntil,coverEmployeeNo,expertise,email';
 const NONE: ExistingManagers = { employeeNos: new Set(), emails: new Set(), userIds: new Set(), byEmployeeNo: new Map() };
 
 const record = (values: Record<string, string>) => ({
@@ -17,48 +17,9 @@ const record = (values: Record<string, string>) => ({
   ...values,
 });
 
-describe('parseManagerCsv', () => {
-  it('reads the header case-insensitively, skips blank rows and numbers rows like a spreadsheet', () => {
-    const parsed = parseManagerCsv(`\uFEFFEMPLOYEENO,displayname,branchId,title,level,languages,segmentsServed,capacity\r\nRM1,"王, 芳",SH-PD-001,manager,4,zh-CN,mass,200\r\n,,,,,,,\r\n\r\nRM2,李娜,BJ-CY-001,manager,4,zh-CN,mass,200\r\n`);
-    expect(parsed.fileProblems).toEqual([]);
-    expect(parsed.records.map((r) => [r.row, r.values.employeeNo, r.values.displayName])).toEqual([
-      [2, 'RM1', '王, 芳'],
-      [5, 'RM2', '李娜'],
-    ]);
-  });
-
-  it('recognises the wrong delimiter', () => {
-    expect(parseManagerCsv('employeeNo;displayName\nRM1;x\n').fileProblems[0].message).toMatch(/uses ";"/);
-    expect(parseManagerCsv('employeeNo\tdisplayName\nRM1\tx\n').fileProblems[0].message).toMatch(/uses tab/);
-  });
-
-  it('names missing, unknown and repeated columns', () => {
-    const { fileProblems } = parseManagerCsv('employeeNo,displayName,displayName,colour\n');
-    expect(fileProblems.map((p) => [p.row, p.column])).toEqual(
-      expect.arrayContaining([
-        [1, 'displayName'],
-        [1, 'colour'],
-        [1, 'branchId'],
-        [1, 'capacity'],
-      ]),
-    );
-  });
-
-  it('reports rows with the wrong number of fields and broken quoting', () => {
-    const short = parseManagerCsv(`${HEADER}\nRM1,x\n`);
-    expect(short.rowProblems).toEqual([{ row: 2, column: null, message: 'the row has 2 fields, the header has 14' }]);
-    const broken = parseManagerCsv(`${HEADER}\nRM1,"unclosed,SH\n`);
-    expect(broken.fileProblems[0].message).toMatch(/not valid CSV/);
-  });
-
-  it('reports an empty file', () => {
-    expect(parseManagerCsv('').fileProblems[0].message).toMatch(/empty/);
-  });
-});
-
 describe('validateCsvRecord', () => {
   it('turns a valid record into registry fields', () => {
-    const { row, problems } = validateCsvRecord(2, record({ expertise: 'retirement;insurance', email: 'A@Bank.example', satisfaction: '4.5' } as Record<string, string>), BRANCHES);
+    const { row, problems } = validateCsvRecord({ row: 2, cells: record({ expertise: 'retirement;insurance', email: 'A@Bank.example', satisfaction: '4.5' }) }, BRANCHES);
     expect(problems).toEqual([]);
     expect(row?.fields).toMatchObject({
       employeeNo: 'RM1',
@@ -77,28 +38,29 @@ describe('validateCsvRecord', () => {
     [{ employeeNo: 'RM 1' }, 'employeeNo', 'employeeNo may contain only letters, digits, "_" and "-"'],
     [{ displayName: '张'.repeat(101) }, 'displayName', 'displayName must be at most 100 characters'],
     [{ branchId: 'XX-1' }, 'branchId', 'branchId "XX-1" is not a known branch'],
-    [{ title: 'boss' }, 'title', 'title must be one of associate, manager, senior_manager, director, private_banker'],
+    [{ title: 'boss' }, 'title', 'title "boss" is not one of associate, manager, senior_manager, director, private_banker'],
     [{ level: '0' }, 'level', 'level must be between 1 and 10'],
-    [{ level: '4.5' }, 'level', 'level must be a whole number'],
+    [{ level: '4.5' }, 'level', 'level "4.5" is not a whole number'],
     [{ capacity: '-1' }, 'capacity', 'capacity must be between 0 and 100000'],
-    [{ languages: '' }, 'languages', 'languages needs at least 1 value (separate several with ";")'],
-    [{ languages: 'zh-CN;fr' }, 'languages', 'languages has unknown value fr; allowed: zh-CN, en, yue, ja, ko'],
-    [{ segmentsServed: 'mass;mass' }, 'segmentsServed', 'segmentsServed lists mass twice'],
-    [{ expertise: 'astrology' }, 'expertise', expect.stringMatching(/^expertise has unknown value astrology/)],
-    [{ interests: 'golf;bad value' }, 'interests', expect.stringMatching(/^interests has invalid code bad value/)],
+    [{ languages: '' }, 'languages', 'languages is required'],
+    [{ languages: ' ; ' }, 'languages', 'languages is required'],
+    [{ languages: 'zh-CN;fr' }, 'languages', 'languages has "fr", which is not one of zh-CN, en, yue, ja, ko'],
+    [{ segmentsServed: 'mass;mass' }, 'segmentsServed', 'segmentsServed lists "mass" twice'],
+    [{ expertise: 'astrology' }, 'expertise', expect.stringMatching(/^expertise has "astrology", which is not one of/)],
+    [{ interests: 'golf;bad value' }, 'interests', expect.stringMatching(/^interests has "bad value", which is not a code/)],
     [{ satisfaction: '4.555' }, 'satisfaction', 'satisfaction may have at most 2 decimal places'],
     [{ retention: '1.5' }, 'retention', 'retention must be between 0 and 1'],
-    [{ aumGrowth: 'ten' }, 'aumGrowth', 'aumGrowth must be a number'],
+    [{ aumGrowth: 'ten' }, 'aumGrowth', 'aumGrowth "ten" is not a number'],
     [{ email: 'nope' }, 'email', 'email must be an email address'],
     [{ phone: 'call me' }, 'phone', expect.stringMatching(/^phone must be a phone number/)],
-    [{ userId: '123' }, 'userId', 'userId must be a UUID'],
-    [{ availability: 'holiday' }, 'availability', 'availability must be one of active, on_leave, left'],
-    [{ leaveFrom: '2026-13-01', availability: 'on_leave' }, 'leaveFrom', 'leaveFrom must be a date (YYYY-MM-DD)'],
+    [{ userId: '123' }, 'userId', 'userId "123" is not a UUID'],
+    [{ availability: 'holiday' }, 'availability', 'availability "holiday" is not one of active, on_leave, left'],
+    [{ leaveFrom: '2026-13-01', availability: 'on_leave' }, 'leaveFrom', 'leaveFrom "2026-13-01" is not a date YYYY-MM-DD'],
     [{ leaveUntil: '2027-01-01' }, 'leaveUntil', 'leaveUntil is only allowed when availability is on_leave'],
     [{ availability: 'on_leave', leaveFrom: '2027-02-01', leaveUntil: '2027-01-01' }, 'leaveUntil', 'leaveUntil must not be before leaveFrom'],
     [{ availability: 'on_leave', coverEmployeeNo: 'RM1' }, 'coverEmployeeNo', 'coverEmployeeNo must be another manager, not the manager on leave'],
   ])('reports %j at row and column', (values, column, message) => {
-    const { row, problems } = validateCsvRecord(7, record(values as Record<string, string>), BRANCHES);
+    const { row, problems } = validateCsvRecord({ row: 7, cells: record(values as Record<string, string>) }, BRANCHES);
     expect(row).toBeNull();
     expect(problems).toContainEqual(expect.objectContaining({ row: 7, column, message }));
   });
@@ -106,7 +68,7 @@ describe('validateCsvRecord', () => {
 
 describe('crossCheckRows', () => {
   const row = (n: number, fields: Partial<CsvManagerRow['fields']>): CsvManagerRow => {
-    const base = validateCsvRecord(n, record({ employeeNo: `RM${n}` }), BRANCHES).row as CsvManagerRow;
+    const base = validateCsvRecord({ row: n, cells: record({ employeeNo: `RM${n}` }) }, BRANCHES).row as CsvManagerRow;
     return { row: n, fields: { ...base.fields, ...fields } };
   };
 
@@ -152,39 +114,42 @@ describe('crossCheckRows', () => {
 });
 
 describe('export format', () => {
-  it('writes a BOM, the header, ";" lists, and guards cells Excel would run as formulas', () => {
-    const text =
-      csvHeader() +
-      csvRows([
-        {
-          employeeNo: 'RM1',
-          displayName: '=HYPERLINK("x")',
-          branchId: 'SH-PD-001',
-          title: 'manager',
-          level: 4,
-          expertise: ['retirement', 'insurance'],
-          certifications: [],
-          languages: ['zh-CN'],
-          segmentsServed: ['mass'],
-          interests: [],
-          capacity: 200,
-          availability: 'active',
-          leaveFrom: null,
-          leaveUntil: null,
-          coverEmployeeNo: null,
-          satisfaction: 4.5,
-          retention: null,
-          aumGrowth: -0.05,
-          email: null,
-          phone: '+86 138 0000 0000',
-          userId: null,
-        },
-      ]);
+  const manager = {
+    employeeNo: 'RM1',
+    displayName: '=HYPERLINK("x")',
+    branchId: 'SH-PD-001',
+    title: 'manager',
+    level: 4,
+    expertise: ['retirement', 'insurance'],
+    certifications: [],
+    languages: ['zh-CN'],
+    segmentsServed: ['mass'],
+    interests: [],
+    capacity: 200,
+    availability: 'active',
+    leaveFrom: null,
+    leaveUntil: null,
+    coverEmployeeNo: null,
+    satisfaction: 4.5,
+    retention: null,
+    aumGrowth: -0.05,
+    email: null,
+    phone: '+86 138 0000 0000',
+    userId: null,
+  };
+
+  it('writes a BOM, the header, ";" lists, guards cells Excel would run as formulas and keeps numbers numeric', () => {
+    const text = managerCsvWriter.header() + managerCsvWriter.rows([managerCsvRecord(manager)]);
     expect(text.startsWith('\uFEFFemployeeNo,displayName,')).toBe(true);
     const [header, line] = text.slice(1).trim().split('\r\n');
     expect(header.split(',')).toEqual([...CSV_COLUMNS]);
     expect(line).toBe(`RM1,"'=HYPERLINK(""x"")",SH-PD-001,manager,4,retirement;insurance,,zh-CN,mass,,200,active,,,,4.5,,-0.05,,'+86 138 0000 0000,`);
-    const reparsed = parseManagerCsv(text);
-    expect(reparsed.records[0].values).toMatchObject({ displayName: '=HYPERLINK("x")', phone: '+86 138 0000 0000', aumGrowth: '-0.05' });
+  });
+
+  it('imports again as it was exported', () => {
+    const text = managerCsvWriter.header() + managerCsvWriter.rows([managerCsvRecord(manager)]);
+    const [record] = readCsv(text, MANAGER_CSV_COLUMNS).records;
+    expect(record.cells).toMatchObject({ displayName: '=HYPERLINK("x")', phone: '+86 138 0000 0000', aumGrowth: '-0.05' });
+    expect(validateCsvRecord(record, BRANCHES).row?.fields).toMatchObject({ displayName: '=HYPERLINK("x")', performance: { aumGrowth: -0.05 } });
   });
 });

@@ -6,57 +6,52 @@ import {
   NEEDS,
   SEGMENTS,
   type ManagerAvailability,
-  type ManagerTitle,
 } from '@relationship/contracts';
-import { CsvError, parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import { csvWriter, date, findRepeats, list, LIST_SEPARATOR, number, oneOf, PROBLEM_VALUE_MAX, text, uuid, validateRecord, type CsvCell, type CsvProblem, type CsvRecord } from '@relationship/csv';
 import { z } from 'zod';
-import { CODE_PATTERN, isCalendarDate, leaveProblems, LIMITS, normalizeEmail, PHONE_PATTERN, type ManagerFields } from '../registry/manager-rules';
+import { CODE_PATTERN, leaveProblems, LIMITS, normalizeEmail, PHONE_PATTERN, type ManagerFields } from '../registry/manager-rules';
+
+const CODE_MESSAGE = 'may contain only letters, digits, "_" and "-"';
+const code = (maxLength: number) => text({ maxLength, pattern: CODE_PATTERN, patternMessage: CODE_MESSAGE });
+const emailSyntax = { test: (value: string) => z.regexes.email.test(value.toLowerCase()) };
 
 /**
- * The managers CSV: one header row with these column names (any order, case-insensitive), comma-delimited, lists
- * inside a cell separated by ";" (as in the profiles CSV), dates as YYYY-MM-DD. The export writes exactly these columns, so an exported file
- * imports again. The cover manager is named by employee number, so files move between environments.
+ * The managers CSV: one header row with these column names (any order, any case), comma-delimited, lists inside a
+ * cell separated by ";" (as in the profiles CSV), dates as YYYY-MM-DD. The export writes exactly these columns, so an
+ * exported file imports again. The cover manager is named by employee number, so files move between environments.
  */
-export const CSV_COLUMNS = [
-  'employeeNo',
-  'displayName',
-  'branchId',
-  'title',
-  'level',
-  'expertise',
-  'certifications',
-  'languages',
-  'segmentsServed',
-  'interests',
-  'capacity',
-  'availability',
-  'leaveFrom',
-  'leaveUntil',
-  'coverEmployeeNo',
-  'satisfaction',
-  'retention',
-  'aumGrowth',
-  'email',
-  'phone',
-  'userId',
-] as const;
-export type CsvColumn = (typeof CSV_COLUMNS)[number];
+export const MANAGER_CSV_COLUMNS = {
+  employeeNo: code(LIMITS.employeeNo).required(),
+  displayName: text({ maxLength: LIMITS.displayName }).required(),
+  // Checked against the branch list by validateCsvRecord.
+  branchId: text().required(),
+  title: oneOf(MANAGER_TITLES).required(),
+  level: number({ min: 1, max: 10, integer: true }).required(),
+  expertise: list({ allowed: NEEDS }),
+  certifications: list({ allowed: CERTIFICATIONS }),
+  languages: list({ allowed: LANGUAGES }).required(),
+  segmentsServed: list({ allowed: SEGMENTS }).required(),
+  interests: list({
+    item: { test: (v) => v.length <= LIMITS.interest && CODE_PATTERN.test(v), describe: `a code (letters, digits, "_" and "-", at most ${LIMITS.interest})` },
+    max: LIMITS.interests,
+  }),
+  capacity: number({ min: 0, max: LIMITS.capacity, integer: true }).required(),
+  availability: oneOf(MANAGER_AVAILABILITY).orElse('active' as const),
+  leaveFrom: date(),
+  leaveUntil: date(),
+  coverEmployeeNo: code(LIMITS.employeeNo),
+  satisfaction: number({ min: 0, max: 5, decimals: 2 }),
+  retention: number({ min: 0, max: 1, decimals: 3 }),
+  aumGrowth: number({ min: -1, max: 10, decimals: 3 }),
+  email: text({ maxLength: LIMITS.email, pattern: emailSyntax, patternMessage: 'must be an email address' }),
+  phone: text({ maxLength: LIMITS.phone, pattern: PHONE_PATTERN, patternMessage: 'must be a phone number (digits, spaces, "-", optional leading "+")' }),
+  userId: uuid(),
+};
+export type CsvColumn = keyof typeof MANAGER_CSV_COLUMNS;
+export const CSV_COLUMNS = Object.keys(MANAGER_CSV_COLUMNS) as CsvColumn[];
 
-export const REQUIRED_COLUMNS: readonly CsvColumn[] = ['employeeNo', 'displayName', 'branchId', 'title', 'level', 'languages', 'segmentsServed', 'capacity'];
-
-export const LIST_SEPARATOR = ';';
-export const DELIMITER = ',';
 /** Most errors a report lists; the count says how many there were in all. */
 export const MAX_REPORTED_ERRORS = 10_000;
-
-/** One problem: the row as a spreadsheet numbers it (header = 1; null for the file as a whole) and the column. */
-export interface CsvProblem {
-  row: number | null;
-  column: string | null;
-  value?: string;
-  message: string;
-}
 
 /** A row that passed its own checks; the cover manager is still a reference by employee number. */
 export interface CsvManagerRow {
@@ -64,276 +59,23 @@ export interface CsvManagerRow {
   fields: Omit<ManagerFields, 'coverManagerId'> & { coverEmployeeNo: string | null };
 }
 
-export interface ParsedCsv {
-  /** Header problems (wrong delimiter, missing or unknown columns) or a broken CSV structure: nothing can be read. */
-  fileProblems: CsvProblem[];
-  columns: CsvColumn[];
-  records: { row: number; values: Partial<Record<CsvColumn, string>> }[];
-  rowProblems: CsvProblem[];
-}
-
-const CANDIDATE_DELIMITERS = [';', '\t', '|'];
-const delimiterName = (d: string) => (d === '\t' ? 'tab' : `"${d}"`);
-
-/** Counts a character outside double quotes in one line. */
-function countOutsideQuotes(line: string, char: string): number {
-  let inQuotes = false;
-  let count = 0;
-  for (const c of line) {
-    if (c === '"') inQuotes = !inQuotes;
-    else if (c === char && !inQuotes) count += 1;
-  }
-  return count;
-}
-
-const EXCEL_GUARD = /^'(?=[=+\-@])/;
-
-/** Reads the header and the records; checks the delimiter, the columns and the field counts. */
-export function parseManagerCsv(text: string): ParsedCsv {
-  const result: ParsedCsv = { fileProblems: [], columns: [], records: [], rowProblems: [] };
-  const body = text.replace(/^\uFEFF/, '');
-  const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
-  if (!firstLine.trim()) {
-    result.fileProblems.push({ row: 1, column: null, message: 'the file is empty or its first line is blank; the first line must be the header' });
-    return result;
-  }
-  if (countOutsideQuotes(firstLine, DELIMITER) === 0) {
-    const used = CANDIDATE_DELIMITERS.find((d) => countOutsideQuotes(firstLine, d) > 0);
-    if (used) {
-      result.fileProblems.push({
-        row: 1,
-        column: null,
-        message: `wrong delimiter: the file uses ${delimiterName(used)} between columns; use "," (comma)`,
-      });
-      return result;
-    }
-  }
-
-  let raw: { info: { lines: number }; record: string[] }[];
-  try {
-    raw = parse(body, {
-      delimiter: DELIMITER,
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-    }) as unknown as { info: { lines: number }; record: string[] }[];
-  } catch (error) {
-    const e = error as CsvError & { lines?: number };
-    result.fileProblems.push({ row: typeof e.lines === 'number' ? e.lines : null, column: null, message: `the file is not valid CSV: ${e.message}` });
-    return result;
-  }
-  const [header, ...rows] = raw;
-  if (!header) {
-    result.fileProblems.push({ row: 1, column: null, message: 'the file has no header row' });
-    return result;
-  }
-
-  const byLowerName = new Map(CSV_COLUMNS.map((c) => [c.toLowerCase(), c]));
-  const seen = new Set<CsvColumn>();
-  const columns: (CsvColumn | null)[] = header.record.map((name) => {
-    const clean = name.trim();
-    const column = byLowerName.get(clean.toLowerCase());
-    if (!column) {
-      result.fileProblems.push({ row: 1, column: clean || null, message: `unknown column "${clean}"; the columns are ${CSV_COLUMNS.join(', ')}` });
-      return null;
-    }
-    if (seen.has(column)) result.fileProblems.push({ row: 1, column, message: `column ${column} appears twice` });
-    seen.add(column);
-    return column;
-  });
-  for (const required of REQUIRED_COLUMNS) {
-    if (!seen.has(required)) result.fileProblems.push({ row: 1, column: required, message: `missing column ${required}` });
-  }
-  result.columns = columns.filter((c): c is CsvColumn => c !== null);
-  if (result.fileProblems.length) return result;
-
-  for (const { info, record } of rows) {
-    // Spreadsheets leave rows of empty cells behind; they are not data.
-    if (record.every((v) => !v.trim())) continue;
-    if (record.length !== columns.length) {
-      result.rowProblems.push({ row: info.lines, column: null, message: `the row has ${record.length} fields, the header has ${columns.length}` });
-      continue;
-    }
-    const values: Partial<Record<CsvColumn, string>> = {};
-    columns.forEach((column, i) => {
-      if (column) values[column] = record[i].trim().replace(EXCEL_GUARD, '');
-    });
-    result.records.push({ row: info.lines, values });
-  }
-  return result;
-}
-
-const emailSyntax = z.regexes.email;
-const uuidSyntax = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-const NUMBER = /^-?\d+(\.\d+)?$/;
-const INTEGER = /^-?\d+$/;
-
 /**
- * Checks one record on its own (formats, ranges, vocabulary codes, known branch, leave rules). Returns the row's
- * fields, or the problems, each naming the row and the column.
+ * Checks one record on its own: its cells against the columns, then the branch and the leave rules. Returns the
+ * row's fields, or the problems, each naming the row and the column.
  */
-export function validateCsvRecord(
-  row: number,
-  values: Partial<Record<CsvColumn, string>>,
-  knownBranches: ReadonlySet<string>,
-): { row: CsvManagerRow | null; problems: CsvProblem[] } {
-  const problems: CsvProblem[] = [];
-  const problem = (column: CsvColumn, message: string) =>
-    problems.push({ row, column, value: (values[column] ?? '').slice(0, 100), message: `${column} ${message}` });
-  const text = (column: CsvColumn): string | null => {
-    const value = values[column];
-    return value === undefined || value === '' ? null : value;
-  };
-  const required = (column: CsvColumn): string | null => {
-    const value = text(column);
-    if (value === null) problem(column, 'is required');
-    return value;
-  };
-  const maxLength = (column: CsvColumn, value: string | null, max: number): string | null => {
-    if (value !== null && value.length > max) {
-      problem(column, `must be at most ${max} characters`);
-      return null;
-    }
-    return value;
-  };
-  const code = (column: CsvColumn, value: string | null, max: number): string | null => {
-    if (value === null || maxLength(column, value, max) === null) return null;
-    if (!CODE_PATTERN.test(value)) {
-      problem(column, 'may contain only letters, digits, "_" and "-"');
-      return null;
-    }
-    return value;
-  };
-  const oneOf = <T extends string>(column: CsvColumn, value: string | null, allowed: readonly T[]): T | null => {
-    if (value === null) return null;
-    if (!(allowed as readonly string[]).includes(value)) {
-      problem(column, `must be one of ${allowed.join(', ')}`);
-      return null;
-    }
-    return value as T;
-  };
-  const list = <T extends string>(column: CsvColumn, allowed: readonly T[] | null, opts: { min?: number; max: number }): T[] => {
-    const value = text(column);
-    const items = value === null ? [] : value.split(LIST_SEPARATOR).map((s) => s.trim()).filter(Boolean);
-    if (items.length < (opts.min ?? 0)) problem(column, `needs at least ${opts.min} value${opts.min === 1 ? '' : 's'} (separate several with "${LIST_SEPARATOR}")`);
-    if (items.length > opts.max) problem(column, `may list at most ${opts.max} values`);
-    const duplicate = items.find((item, i) => items.indexOf(item) !== i);
-    if (duplicate) problem(column, `lists ${duplicate} twice`);
-    const wrong = allowed
-      ? items.filter((i) => !(allowed as readonly string[]).includes(i))
-      : items.filter((i) => i.length > LIMITS.interest || !CODE_PATTERN.test(i));
-    if (wrong.length) {
-      problem(column, allowed ? `has unknown value${wrong.length > 1 ? 's' : ''} ${wrong.join(', ')}; allowed: ${allowed.join(', ')}` : `has invalid code${wrong.length > 1 ? 's' : ''} ${wrong.join(', ')} (letters, digits, "_" and "-", at most ${LIMITS.interest})`);
-    }
-    return items as T[];
-  };
-  const number = (column: CsvColumn, opts: { min: number; max: number; integer?: boolean; decimals?: number }): number | null => {
-    const value = text(column);
-    if (value === null) return null;
-    if (!(opts.integer ? INTEGER : NUMBER).test(value)) {
-      problem(column, opts.integer ? 'must be a whole number' : 'must be a number');
-      return null;
-    }
-    const n = Number(value);
-    if (n < opts.min || n > opts.max) {
-      problem(column, `must be between ${opts.min} and ${opts.max}`);
-      return null;
-    }
-    if (opts.decimals !== undefined && (value.split('.')[1]?.length ?? 0) > opts.decimals) {
-      problem(column, `may have at most ${opts.decimals} decimal places`);
-      return null;
-    }
-    return n;
-  };
-  const date = (column: CsvColumn): string | null => {
-    const value = text(column);
-    if (value !== null && !isCalendarDate(value)) {
-      problem(column, 'must be a date (YYYY-MM-DD)');
-      return null;
-    }
-    return value;
-  };
-
-  const employeeNo = code('employeeNo', required('employeeNo'), LIMITS.employeeNo);
-  const displayName = maxLength('displayName', required('displayName'), LIMITS.displayName);
-  const branchRaw = required('branchId');
-  let branchId: string | null = null;
-  if (branchRaw !== null) {
-    if (!knownBranches.has(branchRaw)) problem('branchId', `"${branchRaw}" is not a known branch`);
-    else branchId = branchRaw;
+export function validateCsvRecord(record: CsvRecord, knownBranches: ReadonlySet<string>): { row: CsvManagerRow | null; problems: CsvProblem[] } {
+  const { values, problems } = validateRecord(MANAGER_CSV_COLUMNS, record);
+  const problem = (column: string, message: string) =>
+    problems.push({ row: record.row, column, value: (record.cells[column] ?? '').slice(0, PROBLEM_VALUE_MAX), message });
+  const branchId = record.cells['branchId'];
+  if (branchId && !knownBranches.has(branchId)) problem('branchId', `branchId "${branchId}" is not a known branch`);
+  if (values) {
+    const leave = { availability: values.availability, leaveFrom: values.leaveFrom, leaveUntil: values.leaveUntil, coverManagerId: values.coverEmployeeNo };
+    for (const p of leaveProblems(leave, values.employeeNo, { coverManagerId: 'coverEmployeeNo' })) problem(p.field, p.message);
   }
-  const title = oneOf<ManagerTitle>('title', required('title'), MANAGER_TITLES);
-  const levelText = required('level');
-  const level = levelText === null ? null : number('level', { min: 1, max: 10, integer: true });
-  const expertise = list('expertise', NEEDS, { max: NEEDS.length });
-  const certifications = list('certifications', CERTIFICATIONS, { max: CERTIFICATIONS.length });
-  const languages = list('languages', LANGUAGES, { min: 1, max: LANGUAGES.length });
-  const segmentsServed = list('segmentsServed', SEGMENTS, { min: 1, max: SEGMENTS.length });
-  const interests = list('interests', null, { max: LIMITS.interests });
-  const capacityText = required('capacity');
-  const capacity = capacityText === null ? null : number('capacity', { min: 0, max: LIMITS.capacity, integer: true });
-  const availability = oneOf<ManagerAvailability>('availability', text('availability'), MANAGER_AVAILABILITY) ?? (text('availability') === null ? 'active' : null);
-  const leaveFrom = date('leaveFrom');
-  const leaveUntil = date('leaveUntil');
-  const coverEmployeeNo = code('coverEmployeeNo', text('coverEmployeeNo'), LIMITS.employeeNo);
-  const satisfaction = number('satisfaction', { min: 0, max: 5, decimals: 2 });
-  const retention = number('retention', { min: 0, max: 1, decimals: 3 });
-  const aumGrowth = number('aumGrowth', { min: -1, max: 10, decimals: 3 });
-  let email = maxLength('email', text('email'), LIMITS.email);
-  if (email !== null && !emailSyntax.test(email.toLowerCase())) {
-    problem('email', 'must be an email address');
-    email = null;
-  }
-  let phone = maxLength('phone', text('phone'), LIMITS.phone);
-  if (phone !== null && !PHONE_PATTERN.test(phone)) {
-    problem('phone', 'must be a phone number (digits, spaces, "-", optional leading "+")');
-    phone = null;
-  }
-  let userId = text('userId');
-  if (userId !== null && !uuidSyntax.test(userId)) {
-    problem('userId', 'must be a UUID');
-    userId = null;
-  }
-  if (availability) {
-    const leave = leaveProblems(
-      { availability, leaveFrom, leaveUntil, coverManagerId: coverEmployeeNo },
-      employeeNo,
-      { coverManagerId: 'coverEmployeeNo' },
-    );
-    for (const p of leave) {
-      problems.push({ row, column: p.field, value: (values[p.field as CsvColumn] ?? '').slice(0, 100), message: p.message });
-    }
-  }
-
-  if (problems.length) return { row: null, problems };
-  return {
-    row: {
-      row,
-      fields: {
-        userId: userId?.toLowerCase() ?? null,
-        employeeNo: employeeNo as string,
-        displayName: displayName as string,
-        branchId: branchId as string,
-        title: title as ManagerTitle,
-        level: level as number,
-        expertise,
-        certifications,
-        languages,
-        segmentsServed,
-        interests,
-        capacity: capacity as number,
-        availability: availability as ManagerAvailability,
-        leaveFrom,
-        leaveUntil,
-        coverEmployeeNo,
-        performance: { satisfaction, retention, aumGrowth },
-        email: normalizeEmail(email),
-        phone,
-      },
-    },
-    problems,
-  };
+  if (!values || problems.length) return { row: null, problems };
+  const { satisfaction, retention, aumGrowth, email, userId, ...fields } = values;
+  return { row: { row: record.row, fields: { ...fields, userId, email: normalizeEmail(email), performance: { satisfaction, retention, aumGrowth } } }, problems };
 }
 
 /** What the database already holds, for the checks across rows. */
@@ -354,18 +96,17 @@ export function crossCheckRows(rows: CsvManagerRow[], existing: ExistingManagers
   const problems: CsvProblem[] = [];
   const failed = new Set<number>();
   const fail = (r: CsvManagerRow, column: CsvColumn, value: string, message: string) => {
-    problems.push({ row: r.row, column, value: value.slice(0, 100), message });
+    problems.push({ row: r.row, column, value: value.slice(0, PROBLEM_VALUE_MAX), message });
     failed.add(r.row);
   };
   const unique = (column: 'employeeNo' | 'email' | 'userId', valueOf: (r: CsvManagerRow) => string | null, inDb: ReadonlySet<string>) => {
-    const firstRow = new Map<string, number>();
+    for (const { item: r, firstRow } of findRepeats(rows, (r) => r.row, valueOf)) {
+      const value = valueOf(r) as string;
+      fail(r, column, value, `${column} ${value} duplicates row ${firstRow}`);
+    }
     for (const r of rows) {
       const value = valueOf(r);
-      if (value === null) continue;
-      const first = firstRow.get(value);
-      if (first !== undefined) fail(r, column, value, `${column} ${value} duplicates row ${first}`);
-      else firstRow.set(value, r.row);
-      if (inDb.has(value)) fail(r, column, value, `${column} ${value} is already in the registry`);
+      if (value !== null && inDb.has(value)) fail(r, column, value, `${column} ${value} is already in the registry`);
     }
   };
   unique('employeeNo', (r) => r.fields.employeeNo, existing.employeeNos);
@@ -403,12 +144,6 @@ export function crossCheckRows(rows: CsvManagerRow[], existing: ExistingManagers
   return { valid: rows.filter((r) => !failed.has(r.row)), problems };
 }
 
-/** Excel runs cells starting with these as formulas; the export prefixes such text with ' (the import drops it). */
-function guard(value: string | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  return /^[=+\-@]/.test(value) ? `'${value}` : value;
-}
-
 export interface ExportableManager {
   employeeNo: string;
   displayName: string;
@@ -433,37 +168,18 @@ export interface ExportableManager {
   userId: string | null;
 }
 
-/** The CSV header line (UTF-8 BOM first, so Excel opens the file as UTF-8). */
-export function csvHeader(): string {
-  return `\uFEFF${stringify([[...CSV_COLUMNS]], { delimiter: DELIMITER, record_delimiter: '\r\n' })}`;
-}
+/** The export: UTF-8 with BOM (Excel), CRLF, formula-safe cells; numbers stay numbers (a negative aumGrowth too). */
+export const managerCsvWriter = csvWriter(CSV_COLUMNS);
 
-export function csvRows(managers: ExportableManager[]): string {
-  const num = (n: number | null) => (n === null ? '' : String(n));
-  return stringify(
-    managers.map((m) => [
-      m.employeeNo,
-      guard(m.displayName),
-      m.branchId,
-      m.title,
-      String(m.level),
-      m.expertise.join(LIST_SEPARATOR),
-      m.certifications.join(LIST_SEPARATOR),
-      m.languages.join(LIST_SEPARATOR),
-      m.segmentsServed.join(LIST_SEPARATOR),
-      m.interests.join(LIST_SEPARATOR),
-      String(m.capacity),
-      m.availability,
-      m.leaveFrom ?? '',
-      m.leaveUntil ?? '',
-      m.coverEmployeeNo ?? '',
-      num(m.satisfaction),
-      num(m.retention),
-      num(m.aumGrowth),
-      guard(m.email),
-      guard(m.phone),
-      m.userId ?? '',
-    ]),
-    { delimiter: DELIMITER, record_delimiter: '\r\n' },
-  );
+/** One export row: every column of the import, lists joined with ";". */
+export function managerCsvRecord(m: ExportableManager): Record<CsvColumn, CsvCell> {
+  const join = (values: readonly string[]) => values.join(LIST_SEPARATOR);
+  return {
+    ...m,
+    expertise: join(m.expertise),
+    certifications: join(m.certifications),
+    languages: join(m.languages),
+    segmentsServed: join(m.segmentsServed),
+    interests: join(m.interests),
+  };
 }

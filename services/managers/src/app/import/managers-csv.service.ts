@@ -7,17 +7,16 @@ import type { WriteContext } from '@relationship/service-kit';
 import type { ManagerFilterQuery } from '../registry/dto/list-managers.query';
 import { Manager } from '../registry/manager.entity';
 import { conflictFrom, ManagersService } from '../registry/managers.service';
-import { decodeCsv } from './csv-encoding';
+import { decodeCsv, readCsv, reportProblems, type CsvProblem } from '@relationship/csv';
 import type { ImportMode, ImportReportView } from './import-report.view';
 import {
   crossCheckRows,
-  csvHeader,
-  csvRows,
+  MANAGER_CSV_COLUMNS,
+  managerCsvRecord,
+  managerCsvWriter,
   MAX_REPORTED_ERRORS,
-  parseManagerCsv,
   validateCsvRecord,
   type CsvManagerRow,
-  type CsvProblem,
   type ExistingManagers,
 } from './manager-csv';
 
@@ -54,41 +53,35 @@ export class ManagersCsvService {
       warnings: [],
       imported: [],
     };
-    const reject = (problems: CsvProblem[]) => {
-      report.errorCount = problems.length;
-      report.errors = problems.slice(0, MAX_REPORTED_ERRORS);
+    const listProblems = (problems: CsvProblem[]) => {
+      const { errorCount, errors } = reportProblems(problems, MAX_REPORTED_ERRORS);
+      report.errorCount = errorCount;
+      report.errors = errors;
       return report;
     };
 
     const decoded = decodeCsv(file);
-    if (!decoded.ok) return reject([{ row: null, column: null, message: decoded.message }]);
+    if (!decoded.ok) return listProblems([{ row: null, column: null, message: decoded.message }]);
     report.encoding = decoded.encoding;
-    if (decoded.note) report.warnings.push(decoded.note);
+    if (decoded.warning) report.warnings.push(decoded.warning);
 
-    const parsed = parseManagerCsv(decoded.text);
-    if (parsed.fileProblems.length) return reject(parsed.fileProblems);
-    report.rows = parsed.records.length + parsed.rowProblems.filter((p) => p.column === null).length;
+    const table = readCsv(decoded.text, MANAGER_CSV_COLUMNS);
+    if (table.fileProblems.length) return listProblems(table.fileProblems);
+    report.rows = table.dataRows;
 
     const knownBranches = new Set((await this.branches.all()).map((b) => b.id));
-    const problems: CsvProblem[] = [...parsed.rowProblems];
+    const problems: CsvProblem[] = [...table.rowProblems];
     const rows: CsvManagerRow[] = [];
-    for (const record of parsed.records) {
-      const checked = validateCsvRecord(record.row, record.values, knownBranches);
+    for (const record of table.records) {
+      const checked = validateCsvRecord(record, knownBranches);
       problems.push(...checked.problems);
       if (checked.row) rows.push(checked.row);
     }
     const crossed = crossCheckRows(rows, await this.existing(rows));
     problems.push(...crossed.problems);
-    problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+    listProblems(problems);
     report.validRows = crossed.valid.length;
-    report.errorCount = problems.length;
-    report.errors = problems.slice(0, MAX_REPORTED_ERRORS);
 
-    if (report.rows === 0) {
-      report.errors.push({ row: null, column: null, message: 'the file has a header but no data rows' });
-      report.errorCount += 1;
-      return report;
-    }
     if (problems.length && options.mode === 'all-or-nothing') return report;
     if (options.dryRun) {
       report.outcome = 'validated';
@@ -160,36 +153,38 @@ export class ManagersCsvService {
 
   /** The registry (filtered) as CSV chunks: header first, then a chunk per page of managers. */
   async *export(filter: ManagerFilterQuery): AsyncGenerator<string> {
-    yield csvHeader();
+    yield managerCsvWriter.header();
     for await (const batch of this.managers.iterate(filter)) {
       const coverIds = batch.map((m) => m.coverManagerId).filter((c): c is string => !!c);
       const covers = coverIds.length
         ? new Map((await this.orm.em.fork().find(Manager, { id: { $in: coverIds } }, { fields: ['id', 'employeeNo'] })).map((m) => [m.id, m.employeeNo]))
         : new Map<string, string>();
-      yield csvRows(
-        batch.map((m) => ({
-          employeeNo: m.employeeNo,
-          displayName: m.displayName,
-          branchId: m.branch.id,
-          title: m.title,
-          level: m.level,
-          expertise: m.expertise,
-          certifications: m.certifications,
-          languages: m.languages,
-          segmentsServed: m.segmentsServed,
-          interests: m.interests,
-          capacity: m.capacity,
-          availability: m.availability,
-          leaveFrom: m.leaveFrom ?? null,
-          leaveUntil: m.leaveUntil ?? null,
-          coverEmployeeNo: m.coverManagerId ? (covers.get(m.coverManagerId) ?? null) : null,
-          satisfaction: m.satisfaction ?? null,
-          retention: m.retention ?? null,
-          aumGrowth: m.aumGrowth ?? null,
-          email: m.email ?? null,
-          phone: m.phone ?? null,
-          userId: m.userId ?? null,
-        })),
+      yield managerCsvWriter.rows(
+        batch.map((m) =>
+          managerCsvRecord({
+            employeeNo: m.employeeNo,
+            displayName: m.displayName,
+            branchId: m.branch.id,
+            title: m.title,
+            level: m.level,
+            expertise: m.expertise,
+            certifications: m.certifications,
+            languages: m.languages,
+            segmentsServed: m.segmentsServed,
+            interests: m.interests,
+            capacity: m.capacity,
+            availability: m.availability,
+            leaveFrom: m.leaveFrom ?? null,
+            leaveUntil: m.leaveUntil ?? null,
+            coverEmployeeNo: m.coverManagerId ? (covers.get(m.coverManagerId) ?? null) : null,
+            satisfaction: m.satisfaction ?? null,
+            retention: m.retention ?? null,
+            aumGrowth: m.aumGrowth ?? null,
+            email: m.email ?? null,
+            phone: m.phone ?? null,
+            userId: m.userId ?? null,
+          }),
+        ),
       );
     }
   }
