@@ -1,4 +1,5 @@
-import { ACTIVITY_LEVELS, CHANNELS, INCOME_BANDS, LIFECYCLE_STAGES, NEEDS, type Need } from '@relationship/contracts';
+import { ACTIVITY_LEVELS, CHANNELS, INCOME_BANDS, LIFECYCLE_STAGES, NEEDS } from '@relationship/contracts';
+import { boolean, cell, cellProblem, cellValue, date, headerRequiredColumns, list, number, oneOf, text, uuid, validateRecord, type CsvProblem, type CsvRecord } from '@relationship/csv';
 import {
   AUM_MAX_CNY,
   CITY_MAX_LENGTH,
@@ -12,45 +13,56 @@ import {
   PRODUCTS,
   TAG_CODE_PATTERN,
 } from '../domain/catalogue';
-import { CN_MOBILE, EMAIL_PATTERN, normalisePhone } from '../domain/contact';
-import { isValidCalendarDate, nationalIdProblem, normaliseNationalId } from '../domain/national-id';
+import { isEmail, isCnMobile, normalisePhone } from '../domain/contact';
+import { nationalIdProblem, normaliseNationalId } from '../domain/national-id';
 import type { PortraitChanges } from '../domain/portrait';
 import { RISK_ANSWERS, RISK_QUESTIONS, type RiskAnswer } from '../domain/risk-questionnaire';
 
+const today = () => new Date().toISOString().slice(0, 10);
+
 /**
  * The customer CSV: UTF-8 (GBK accepted and reported), comma-delimited, a header row naming the columns (any
- * order). Lists inside a cell are separated by `;`. Empty cells mean "not known" (or the default).
+ * order). Lists inside a cell are separated by `;`. Empty cells mean "not known" (or the default). The header must
+ * have displayName, nationalIdNumber, phone, city, homeBranchId and aumCny; only the first two need a value.
  */
-export const IMPORT_COLUMNS = [
-  'displayName',
-  'gender',
-  'birthDate',
-  'phone',
-  'email',
-  'nationalIdNumber',
-  'city',
-  'homeBranchId',
-  'preferredLanguage',
-  'preferredChannel',
-  'aumCny',
-  'incomeBand',
-  'productsHeld',
-  'activityLevel',
-  'riskAnswers',
-  'declaredNeeds',
-  'needs',
-  'interests',
-  'tags',
-  'lifecycleStage',
-  'consentProfiling',
-  'consentMarketing',
-  'consentDataSharing',
-  'householdId',
-] as const;
-export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
-
+export const PORTRAIT_CSV_COLUMNS = {
+  displayName: text({ maxLength: NAME_MAX_LENGTH }).required(),
+  gender: oneOf(GENDERS),
+  birthDate: date({ min: '1900-01-01', max: today }),
+  phone: cell((v) => (isCnMobile(v) ? cellValue(normalisePhone(v)) : cellProblem(`"${v}" is not a mainland China mobile number (11 digits starting with 1)`))).inHeader(),
+  email: cell((v) => (isEmail(v.toLowerCase()) ? cellValue(v.toLowerCase()) : cellProblem(`"${v}" is not an email address`))),
+  nationalIdNumber: cell((v) => {
+    const id = normaliseNationalId(v);
+    const problem = nationalIdProblem(id);
+    return problem ? cellProblem(`"${id}" ${problem}`) : cellValue(id);
+  }).required(),
+  city: text({ maxLength: CITY_MAX_LENGTH }).inHeader(),
+  homeBranchId: text({ pattern: CODE_PATTERN, patternMessage: 'is not a branch code (letters, digits, "_" and "-")' }).inHeader(),
+  preferredLanguage: oneOf(CUSTOMER_LANGUAGES),
+  preferredChannel: oneOf(CHANNELS),
+  aumCny: number({ min: 0, max: AUM_MAX_CNY, decimals: 2, grouping: true }).inHeader(),
+  incomeBand: oneOf(INCOME_BANDS),
+  productsHeld: list({ allowed: PRODUCTS }),
+  activityLevel: oneOf(ACTIVITY_LEVELS),
+  riskAnswers: cell((v) => {
+    const letters = Array.from(v.toUpperCase().replace(/[\s;]/g, ''));
+    const valid = letters.length === RISK_QUESTIONS.length && letters.every((a) => (RISK_ANSWERS as readonly string[]).includes(a));
+    return valid ? cellValue(letters as RiskAnswer[]) : cellProblem(`must be ${RISK_QUESTIONS.length} letters A–D, one per question (e.g. ABCDABCDAB)`);
+  }),
+  declaredNeeds: list({ allowed: NEEDS }),
+  needs: list({ allowed: NEEDS }),
+  interests: list({ item: { test: (v) => INTEREST_PATTERN.test(v), describe: 'an interest code (lowercase letters, digits, "_")' }, max: MAX_INTERESTS }),
+  tags: list({ item: { test: (v) => TAG_CODE_PATTERN.test(v), describe: 'a tag code' }, max: MAX_MANUAL_TAGS }),
+  lifecycleStage: oneOf(LIFECYCLE_STAGES),
+  consentProfiling: boolean(),
+  consentMarketing: boolean(),
+  consentDataSharing: boolean(),
+  householdId: uuid(),
+};
+export type ImportColumn = keyof typeof PORTRAIT_CSV_COLUMNS;
+export const IMPORT_COLUMNS = Object.keys(PORTRAIT_CSV_COLUMNS) as ImportColumn[];
 /** Columns the header must have. */
-export const REQUIRED_COLUMNS: readonly ImportColumn[] = ['displayName', 'nationalIdNumber', 'phone', 'city', 'homeBranchId', 'aumCny'];
+export const REQUIRED_COLUMNS = headerRequiredColumns(PORTRAIT_CSV_COLUMNS);
 
 /** Columns only an export has (derived or system-owned): accepted in a header and ignored, so an export re-imports. */
 export const EXPORT_ONLY_COLUMNS = [
@@ -68,15 +80,9 @@ export const EXPORT_ONLY_COLUMNS = [
   'updatedAt',
 ] as const;
 
-/** The export's columns, in order. */
-export const EXPORT_COLUMNS = ['id', ...IMPORT_COLUMNS, 'userId', 'origin', 'ageBand', 'riskLevel', 'segment', 'derivedTags', 'derivedNeeds', 'assignedManagerId', 'version', 'createdAt', 'updatedAt'] as const;
-
-export const LIST_SEPARATOR = ';';
-
-export interface CellError {
-  column: ImportColumn | null;
-  message: string;
-}
+export type ExportColumn = ImportColumn | (typeof EXPORT_ONLY_COLUMNS)[number];
+/** The export's columns, in order: the id, what an import reads, then the derived and system-owned columns. */
+export const EXPORT_COLUMNS: ExportColumn[] = ['id', ...IMPORT_COLUMNS, ...EXPORT_ONLY_COLUMNS.filter((c) => c !== 'id')];
 
 /** One valid data row, ready to become a portrait. */
 export interface ImportRecord {
@@ -88,117 +94,49 @@ export interface ImportRecord {
   tags: string[];
 }
 
-const splitList = (cell: string) =>
-  cell
-    .split(LIST_SEPARATOR)
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-const BOOLEAN_CELLS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, y: true, n: false, 是: true, 否: false };
+/** Columns that set the portrait field of the same name (or the one named) when the cell holds something. */
+const CHANGED_FIELDS = {
+  gender: 'gender',
+  birthDate: 'birthDate',
+  phone: 'phone',
+  email: 'email',
+  nationalIdNumber: 'nationalIdNumber',
+  city: 'city',
+  homeBranchId: 'homeBranchId',
+  preferredLanguage: 'preferredLanguage',
+  preferredChannel: 'preferredChannel',
+  aumCny: 'aumCny',
+  incomeBand: 'incomeBand',
+  productsHeld: 'productsHeld',
+  activityLevel: 'activityLevel',
+  riskAnswers: 'riskAnswers',
+  declaredNeeds: 'declaredNeeds',
+  needs: 'staffNeeds',
+  interests: 'interests',
+  tags: 'manualTags',
+  lifecycleStage: 'lifecycleStage',
+  householdId: 'householdId',
+} as const satisfies Partial<Record<ImportColumn, keyof PortraitChanges>>;
 
 /**
- * Validates and converts one data row (cells by column name); every problem names its column.
- * Pure: catalogue checks (branch, tag) and duplicates across rows and with the database are the caller's.
+ * Validates and converts one data row; every problem names its row and column. Pure: catalogue checks (branch,
+ * tag) and duplicates across rows and with the database are the caller's.
  */
-export function parseImportRow(cells: Partial<Record<ImportColumn, string>>): { record: ImportRecord | null; errors: CellError[] } {
-  const errors: CellError[] = [];
-  const fail = (column: ImportColumn, message: string) => errors.push({ column, message });
-  const cell = (column: ImportColumn) => (cells[column] ?? '').trim();
-  const changes: PortraitChanges = {};
-
-  const displayName = cell('displayName');
-  if (!displayName) fail('displayName', 'is required');
-  else if (Array.from(displayName).length > NAME_MAX_LENGTH) fail('displayName', `must be at most ${NAME_MAX_LENGTH} characters`);
-
-  const enumCell = <T extends string>(column: ImportColumn, values: readonly T[], apply: (v: T) => void) => {
-    const v = cell(column);
-    if (!v) return;
-    if ((values as readonly string[]).includes(v)) apply(v as T);
-    else fail(column, `"${v}" is not one of ${values.join(', ')}`);
-  };
-  const listCell = <T extends string>(column: ImportColumn, check: (v: string) => boolean, describe: string, max: number, apply: (v: T[]) => void) => {
-    const values = splitList(cell(column));
-    const bad = values.filter((v) => !check(v));
-    if (bad.length) fail(column, `${bad.map((v) => `"${v}"`).join(', ')} ${bad.length > 1 ? 'are' : 'is'} not ${describe}`);
-    else if (values.length > max) fail(column, `at most ${max} values`);
-    else if (values.length) apply(values as T[]);
-  };
-
-  enumCell('gender', GENDERS, (v) => (changes.gender = v));
-  const birthDate = cell('birthDate');
-  if (birthDate) {
-    if (!isValidCalendarDate(birthDate) || birthDate < '1900-01-01' || birthDate > new Date().toISOString().slice(0, 10)) {
-      fail('birthDate', `"${birthDate}" is not a past date YYYY-MM-DD`);
-    } else changes.birthDate = birthDate;
+export function parseImportRow(record: CsvRecord): { record: ImportRecord | null; problems: CsvProblem[] } {
+  const { values, problems } = validateRecord(PORTRAIT_CSV_COLUMNS, record);
+  if (!values) return { record: null, problems };
+  const changes: Record<string, unknown> = {};
+  for (const [column, field] of Object.entries(CHANGED_FIELDS)) {
+    const value = values[column as ImportColumn];
+    if (value !== null && !(Array.isArray(value) && !value.length)) changes[field] = value;
   }
-  const phone = cell('phone');
-  if (phone) {
-    const normalised = normalisePhone(phone);
-    if (!CN_MOBILE.test(normalised)) fail('phone', `"${phone}" is not a mainland China mobile number (11 digits starting with 1)`);
-    else changes.phone = normalised;
-  }
-  const email = cell('email').toLowerCase();
-  if (email) {
-    if (email.length > 254 || !EMAIL_PATTERN.test(email)) fail('email', `"${email}" is not an email address`);
-    else changes.email = email;
-  }
-  const nationalIdNumber = normaliseNationalId(cell('nationalIdNumber'));
-  if (!nationalIdNumber) fail('nationalIdNumber', 'is required');
-  else {
-    const problem = nationalIdProblem(nationalIdNumber);
-    if (problem) fail('nationalIdNumber', `"${nationalIdNumber}" ${problem}`);
-    else changes.nationalIdNumber = nationalIdNumber;
-  }
-  const city = cell('city');
-  if (city) {
-    if (Array.from(city).length > CITY_MAX_LENGTH) fail('city', `must be at most ${CITY_MAX_LENGTH} characters`);
-    else changes.city = city;
-  }
-  const branch = cell('homeBranchId');
-  if (branch) {
-    if (!CODE_PATTERN.test(branch)) fail('homeBranchId', `"${branch}" is not a branch code`);
-    else changes.homeBranchId = branch;
-  }
-  enumCell('preferredLanguage', CUSTOMER_LANGUAGES, (v) => (changes.preferredLanguage = v));
-  enumCell('preferredChannel', CHANNELS, (v) => (changes.preferredChannel = v));
-  const aum = cell('aumCny').replace(/[,_\s]/g, '');
-  if (aum) {
-    if (!/^-?\d+(\.\d{1,2})?$/.test(aum)) fail('aumCny', `"${cell('aumCny')}" is not an amount (digits, at most 2 decimals)`);
-    else if (Number(aum) < 0) fail('aumCny', `${aum} is negative`);
-    else if (Number(aum) > AUM_MAX_CNY) fail('aumCny', `${aum} exceeds ${AUM_MAX_CNY} (100 billion CNY)`);
-    else changes.aumCny = Number(aum);
-  }
-  enumCell('incomeBand', INCOME_BANDS, (v) => (changes.incomeBand = v));
-  listCell('productsHeld', (v) => (PRODUCTS as readonly string[]).includes(v), `a product (${PRODUCTS.join(', ')})`, PRODUCTS.length, (v) => (changes.productsHeld = v as never));
-  enumCell('activityLevel', ACTIVITY_LEVELS, (v) => (changes.activityLevel = v));
-  const answers = cell('riskAnswers').toUpperCase().replace(/[\s;]/g, '');
-  if (answers) {
-    const letters = Array.from(answers);
-    if (letters.length !== RISK_QUESTIONS.length || letters.some((a) => !(RISK_ANSWERS as readonly string[]).includes(a))) {
-      fail('riskAnswers', `must be ${RISK_QUESTIONS.length} letters A–D, one per question (e.g. ABCDABCDAB)`);
-    } else changes.riskAnswers = letters as RiskAnswer[];
-  }
-  const isNeed = (v: string) => (NEEDS as readonly string[]).includes(v);
-  listCell<Need>('declaredNeeds', isNeed, 'a need', NEEDS.length, (v) => (changes.declaredNeeds = v));
-  listCell<Need>('needs', isNeed, 'a need', NEEDS.length, (v) => (changes.staffNeeds = v));
-  listCell('interests', (v) => INTEREST_PATTERN.test(v), 'an interest code (lowercase letters, digits, "_")', MAX_INTERESTS, (v) => (changes.interests = v));
-  let tags: string[] = [];
-  listCell('tags', (v) => TAG_CODE_PATTERN.test(v), 'a tag code', MAX_MANUAL_TAGS, (v) => (tags = changes.manualTags = v));
-  enumCell('lifecycleStage', LIFECYCLE_STAGES, (v) => (changes.lifecycleStage = v));
   const consent: Record<string, boolean> = {};
   for (const [column, purpose] of [['consentProfiling', 'profiling'], ['consentMarketing', 'marketing'], ['consentDataSharing', 'data_sharing']] as const) {
-    const v = cell(column).toLowerCase();
-    if (!v) continue;
-    if (v in BOOLEAN_CELLS) consent[purpose] = BOOLEAN_CELLS[v];
-    else fail(column, `"${v}" is not true or false`);
+    if (values[column] !== null) consent[purpose] = values[column];
   }
-  if (Object.keys(consent).length) changes.consent = consent;
-  const household = cell('householdId');
-  if (household) {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(household)) fail('householdId', `"${household}" is not a UUID`);
-    else changes.householdId = household.toLowerCase();
-  }
-
-  if (errors.length) return { record: null, errors };
-  return { record: { displayName, nationalIdNumber, changes, homeBranchId: changes.homeBranchId ?? null, tags }, errors };
+  if (Object.keys(consent).length) changes['consent'] = consent;
+  return {
+    record: { displayName: values.displayName, nationalIdNumber: values.nationalIdNumber, changes: changes as PortraitChanges, homeBranchId: values.homeBranchId, tags: values.tags },
+    problems,
+  };
 }

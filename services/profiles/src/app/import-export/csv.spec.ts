@@ -1,37 +1,6 @@
-import { encode } from 'iconv-lite';
 import { parseImportRow } from './csv-columns';
-import { decodeCsv, EncodingProblem, isWellFormedGbk, wrongDelimiter } from './csv-decode';
 
-describe('CSV decoding', () => {
-  const text = 'displayName,city\n王芳,上海\n欧阳娜娜,北京\n';
-
-  it('reads UTF-8, with or without BOM', () => {
-    expect(decodeCsv(Buffer.from(text))).toEqual({ text, encoding: 'UTF-8', warnings: [] });
-    expect(decodeCsv(Buffer.from('\uFEFF' + text, 'utf8')).text).toBe(text);
-  });
-
-  it('detects GBK, decodes it and says so', () => {
-    const gbk = encode(text, 'gbk');
-    expect(isWellFormedGbk(gbk)).toBe(true);
-    const decoded = decodeCsv(gbk);
-    expect(decoded).toMatchObject({ text, encoding: 'GBK' });
-    expect(decoded.warnings.join()).toMatch(/GBK-encoded, not UTF-8/);
-  });
-
-  it('refuses GBK when UTF-8 was required, and encodings it cannot read', () => {
-    expect(() => decodeCsv(encode(text, 'gbk'), 'utf-8')).toThrow(/not UTF-8: it is GBK/);
-    expect(() => decodeCsv(encode(text, 'utf16le'))).toThrow(EncodingProblem);
-    expect(() => decodeCsv(Buffer.from([0x41, 0xff, 0x80, 0x41]))).toThrow(/neither UTF-8 nor GBK/);
-  });
-
-  it('recognises a header saved with the wrong delimiter', () => {
-    expect(wrongDelimiter('displayName;phone;city')).toBe('semicolons');
-    expect(wrongDelimiter('displayName\tphone')).toBe('tabs');
-    expect(wrongDelimiter('displayName,phone')).toBeNull();
-  });
-});
-
-describe('CSV rows', () => {
+describe('customer CSV rows', () => {
   const good = {
     displayName: '王芳',
     nationalIdNumber: '11010519491231002x',
@@ -44,37 +13,57 @@ describe('CSV rows', () => {
     declaredNeeds: 'retirement',
     consentProfiling: '是',
   };
+  const parse = (cells: Record<string, string>) => parseImportRow({ row: 5, cells });
 
-  it('converts a valid row', () => {
-    const { record, errors } = parseImportRow(good);
-    expect(errors).toEqual([]);
-    expect(record).toMatchObject({
+  it('converts a valid row, leaving empty cells out of the changes', () => {
+    const { record, problems } = parse(good);
+    expect(problems).toEqual([]);
+    expect(record).toEqual({
       displayName: '王芳',
       nationalIdNumber: '11010519491231002X',
       homeBranchId: 'SH-PD-001',
-      changes: { phone: '13812345678', aumCny: 1_250_000.5, productsHeld: ['mortgage', 'mutual_fund'], declaredNeeds: ['retirement'], consent: { profiling: true } },
+      tags: [],
+      changes: {
+        nationalIdNumber: '11010519491231002X',
+        phone: '13812345678',
+        city: '上海',
+        homeBranchId: 'SH-PD-001',
+        aumCny: 1_250_000.5,
+        productsHeld: ['mortgage', 'mutual_fund'],
+        riskAnswers: ['A', 'B', 'C', 'D', 'A', 'B', 'C', 'D', 'A', 'B'],
+        declaredNeeds: ['retirement'],
+        consent: { profiling: true },
+      },
     });
-    expect(record?.changes.riskAnswers).toHaveLength(10);
+  });
+
+  it('maps needs to staff needs and tags to manual tags', () => {
+    const { record } = parse({ ...good, needs: 'insurance', tags: 'vip', email: 'Wang@Example.com', householdId: 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11' });
+    expect(record?.changes).toMatchObject({ staffNeeds: ['insurance'], manualTags: ['vip'], email: 'wang@example.com', householdId: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11' });
+    expect(record?.tags).toEqual(['vip']);
   });
 
   it.each([
     [{ phone: '12345' }, 'phone', /not a mainland China mobile/],
     [{ nationalIdNumber: '110105194912310021' }, 'nationalIdNumber', /wrong check digit/],
-    [{ nationalIdNumber: '' }, 'nationalIdNumber', /required/],
-    [{ aumCny: '-5' }, 'aumCny', /negative/],
-    [{ aumCny: '1e20' }, 'aumCny', /not an amount/],
-    [{ aumCny: '200000000000' }, 'aumCny', /exceeds/],
+    [{ nationalIdNumber: '' }, 'nationalIdNumber', /^nationalIdNumber is required$/],
+    [{ aumCny: '-5' }, 'aumCny', /^aumCny must be between 0 and/],
+    [{ aumCny: '1e20' }, 'aumCny', /not a number/],
+    [{ aumCny: '200000000000' }, 'aumCny', /must be between 0 and 100000000000/],
+    [{ aumCny: '1.005' }, 'aumCny', /at most 2 decimal places/],
     [{ email: 'nope' }, 'email', /not an email/],
     [{ gender: 'x' }, 'gender', /not one of female/],
-    [{ productsHeld: 'yacht' }, 'productsHeld', /"yacht" is not a product/],
+    [{ productsHeld: 'yacht' }, 'productsHeld', /"yacht", which is not one of current_account/],
     [{ riskAnswers: 'ABC' }, 'riskAnswers', /10 letters/],
     [{ displayName: '王'.repeat(101) }, 'displayName', /at most 100/],
-    [{ birthDate: '1990-02-30' }, 'birthDate', /not a past date/],
+    [{ birthDate: '1990-02-30' }, 'birthDate', /not a date YYYY-MM-DD/],
+    [{ birthDate: '2999-01-01' }, 'birthDate', /must be between 1900-01-01 and/],
     [{ consentMarketing: 'maybe' }, 'consentMarketing', /not true or false/],
     [{ tags: 'VIP!' }, 'tags', /not a tag code/],
+    [{ homeBranchId: 'SH PD' }, 'homeBranchId', /not a branch code/],
   ])('reports %j in its column', (cells, column, message) => {
-    const { record, errors } = parseImportRow({ ...good, ...cells });
+    const { record, problems } = parse({ ...good, ...cells });
     expect(record).toBeNull();
-    expect(errors).toEqual([{ column, message: expect.stringMatching(message) }]);
+    expect(problems).toEqual([{ row: 5, column, value: expect.any(String), message: expect.stringMatching(message) }]);
   });
 });

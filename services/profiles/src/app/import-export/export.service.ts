@@ -1,19 +1,25 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { Injectable } from '@nestjs/common';
-import { stringify } from 'csv-stringify/sync';
+import { csvWriter, LIST_SEPARATOR } from '@relationship/csv';
 import { ageBandOf } from '../domain/age-band';
 import type { Portrait } from '../domain/portrait';
 import { CustomerPortrait } from '../portraits/customer-portrait.entity';
 import { PortraitStore } from '../portraits/portrait-store';
-import { EXPORT_COLUMNS, LIST_SEPARATOR } from './csv-columns';
+import { EXPORT_COLUMNS, type ExportColumn } from './csv-columns';
 
 const EXPORT_BATCH = 1_000;
 
-/** One export row, in EXPORT_COLUMNS order; lists joined with `;`, like the import reads them. */
-export function exportCells(p: Portrait, now: Date = new Date()): string[] {
+/**
+ * The export: UTF-8 with BOM (so spreadsheet programs read the Chinese right), LF line ends as before, and every
+ * text cell formula-safe — displayName comes from self-registration, and the admin's spreadsheet holds all PII.
+ */
+export const portraitCsvWriter = csvWriter(EXPORT_COLUMNS, { recordDelimiter: '\n' });
+
+/** One export row; lists joined with `;`, like the import reads them. */
+export function exportRecord(p: Portrait, now: Date = new Date()): Record<ExportColumn, string> {
   const join = (values: readonly string[]) => values.join(LIST_SEPARATOR);
-  const values: Record<(typeof EXPORT_COLUMNS)[number], string> = {
+  return {
     id: p.id,
     displayName: p.displayName,
     gender: p.gender ?? '',
@@ -51,10 +57,9 @@ export function exportCells(p: Portrait, now: Date = new Date()): string[] {
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };
-  return EXPORT_COLUMNS.map((c) => values[c]);
 }
 
-/** Streams every customer as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese right), a batch at a time. */
+/** Streams every customer as CSV, a batch at a time. */
 @Injectable()
 export class ExportService {
   constructor(
@@ -63,7 +68,7 @@ export class ExportService {
   ) {}
 
   async *csv(): AsyncGenerator<string> {
-    yield '\uFEFF' + stringify([[...EXPORT_COLUMNS]]);
+    yield portraitCsvWriter.header();
     let after = '';
     const now = new Date();
     for (;;) {
@@ -71,7 +76,7 @@ export class ExportService {
       const rows = await em.find(CustomerPortrait, { id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: EXPORT_BATCH, disableIdentityMap: true });
       if (!rows.length) return;
       const portraits = await this.store.complete(em, rows);
-      yield stringify(portraits.map((p) => exportCells(p, now)));
+      yield portraitCsvWriter.rows(portraits.map((p) => exportRecord(p, now)));
       after = rows[rows.length - 1].id;
     }
   }

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { encode } from 'iconv-lite';
-import { auth, outboxFor, residentId, resetData, sql, startProfiles } from '../../testing/profiles-test-app';
+import { parse } from 'csv-parse/sync';
+import { auth, outboxFor, registerCustomer, residentId, resetData, sql, startProfiles } from '../../testing/profiles-test-app';
 
 const ADMIN = crypto.randomUUID();
 const admin = () => auth('admin', ADMIN);
@@ -98,21 +99,21 @@ describe('customer CSV import/export', () => {
   });
 
   it.each([
-    ['the wrong delimiter', () => csv(row(1)).replace(/,/g, ';'), [{ row: 1, column: null, message: expect.stringMatching(/wrong delimiter: the header is separated by semicolons/) }]],
+    ['the wrong delimiter', () => csv(row(1)).replace(/,/g, ';'), [{ row: 1, column: null, message: 'wrong delimiter: the file uses ";" between columns; use "," (comma)' }]],
     [
       'missing columns',
       () => 'displayName,phone,city\n王芳,13912345678,上海\n',
-      ['nationalIdNumber', 'homeBranchId', 'aumCny'].map((column) => ({ row: 1, column, message: 'required column is missing' })),
+      ['nationalIdNumber', 'homeBranchId', 'aumCny'].map((column) => ({ row: 1, column, message: `missing column ${column}` })),
     ],
     ['an unknown column', () => csv(row(1)).replace('consentProfiling', 'favouriteColour'), [{ row: 1, column: 'favouriteColour', message: expect.stringMatching(/unknown column/) }]],
-    ['a repeated column', () => csv(row(1)).replace('interests', 'tags'), [{ row: 1, column: 'tags', message: 'column appears more than once' }]],
+    ['a repeated column', () => csv(row(1)).replace('interests', 'tags'), [{ row: 1, column: 'tags', message: 'column tags appears more than once' }]],
     ['duplicate rows', () => csv(row(1), row(2), row(1)), [{ row: 4, column: null, message: 'duplicate of row 2' }]],
     [
       'a duplicate national ID',
       () => csv(row(1), row(2, { nationalIdNumber: residentId('19850312', 1) })),
-      [{ row: 3, column: 'nationalIdNumber', message: 'same nationalIdNumber as row 2' }],
+      [{ row: 3, column: 'nationalIdNumber', message: 'nationalIdNumber is the same as in row 2' }],
     ],
-    ['a row with too few fields', () => csv(row(1), '王芳,female'), [{ row: 3, column: null, message: 'has 2 fields, the header has 16' }]],
+    ['a row with too few fields', () => csv(row(1), '王芳,female'), [{ row: 3, column: null, message: 'the row has 2 fields, the header has 16' }]],
     [
       'invalid cells, each with row and column',
       () =>
@@ -131,13 +132,13 @@ describe('customer CSV import/export', () => {
       [
         { row: 2, column: 'phone', message: expect.stringMatching(/not a mainland China mobile/) },
         { row: 3, column: 'nationalIdNumber', message: expect.stringMatching(/wrong check digit/) },
-        { row: 4, column: 'aumCny', message: expect.stringMatching(/negative/) },
-        { row: 5, column: 'aumCny', message: expect.stringMatching(/exceeds/) },
+        { row: 4, column: 'aumCny', message: expect.stringMatching(/must be between 0 and/) },
+        { row: 5, column: 'aumCny', message: expect.stringMatching(/must be between 0 and/) },
         { row: 6, column: 'email', message: expect.stringMatching(/not an email/) },
-        { row: 7, column: 'tags', message: 'unknown tag "platinum"' },
-        { row: 8, column: 'homeBranchId', message: '"XX-1" is not a known branch' },
+        { row: 7, column: 'tags', message: 'tags has unknown tag "platinum"' },
+        { row: 8, column: 'homeBranchId', message: 'homeBranchId "XX-1" is not a known branch' },
         { row: 9, column: 'gender', message: expect.stringMatching(/not one of female, male, other/) },
-        { row: 10, column: 'displayName', message: 'is required' },
+        { row: 10, column: 'displayName', message: 'displayName is required' },
         { row: 11, column: 'birthDate', message: expect.stringMatching(/does not match the birth date 1985-03-12/) },
       ],
     ],
@@ -159,7 +160,7 @@ describe('customer CSV import/export', () => {
     await upload(csv(row(1)));
     const response = await upload(csv(row(2), row(1, { displayName: '别人' })));
     expect(response.statusCode).toBe(400);
-    expect(response.json().errors).toEqual([{ row: 3, column: 'nationalIdNumber', message: 'is already recorded for another customer' }]);
+    expect(response.json().errors).toEqual([{ row: 3, column: 'nationalIdNumber', message: 'nationalIdNumber is already recorded for another customer' }]);
     expect(response.json().message).toMatch(/mode=valid-only imports the valid rows/);
   });
 
@@ -198,6 +199,27 @@ describe('customer CSV import/export', () => {
     const again = await upload(text);
     expect(again.json()).toMatchObject({ status: 'imported', importedRows: 2 });
     expect(await sql(app, "select display_name from customer_portrait where display_name like '欧阳%'")).toEqual([{ display_name: '欧阳, "娜娜"' }]);
+  });
+
+  it('neutralises cells a spreadsheet would run as formulas: a self-registered name and a city', async () => {
+    const formula = '=HYPERLINK("http://x","y")';
+    const { id } = await registerCustomer(app, { displayName: formula });
+    const patched = await app.inject({ method: 'PATCH', url: `/api/profiles/${id}`, headers: admin(), payload: { version: 1, city: '+SUM(1)', nationalIdNumber: residentId('19850312', 7) } });
+    expect(patched.statusCode).toBe(200);
+    const exported = await app.inject({ method: 'GET', url: '/api/profiles/export', headers: admin() });
+    expect(exported.statusCode).toBe(200);
+    expect(exported.body).not.toMatch(/(^|[,\n])"?=HYPERLINK/);
+    const [header, cells] = parse(exported.body, { bom: true }) as string[][];
+    const cell = (column: string) => cells[header.indexOf(column)];
+    expect(cell('displayName')).toBe(`'${formula}`);
+    expect(cell('city')).toBe("'+SUM(1)");
+    expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
+
+    // The guard is the export's: an import of the file stores the name as it was registered.
+    await resetData(app);
+    const again = await upload(exported.body);
+    expect(again.json()).toMatchObject({ status: 'imported', importedRows: 1 });
+    expect(await sql(app, 'select display_name, city from customer_portrait')).toEqual([{ display_name: formula, city: '+SUM(1)' }]);
   });
 
   it('imports thousands of rows in one transaction of multi-row inserts', async () => {

@@ -2,15 +2,14 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { Injectable, Logger } from '@nestjs/common';
 import { recordAudit } from '@relationship/audit';
-import { CsvError, parse } from 'csv-parse/sync';
+import { decodeCsv, findRepeats, readCsv, reportProblems, type CsvEncoding, type CsvProblem, type ExpectedEncoding } from '@relationship/csv';
 import type { WriteContext } from '../common/write-context';
 import { birthDateOfNationalId } from '../domain/national-id';
 import { newPortrait, type Portrait } from '../domain/portrait';
 import { PortraitWriter } from '../portraits/portrait-writer';
 import { ReferenceService } from '../reference/reference.service';
 import { RulesService } from '../rules/rules.service';
-import { decodeCsv, EncodingProblem, wrongDelimiter, type CsvEncoding } from './csv-decode';
-import { EXPORT_ONLY_COLUMNS, IMPORT_COLUMNS, parseImportRow, REQUIRED_COLUMNS, type ImportColumn, type ImportRecord } from './csv-columns';
+import { EXPORT_ONLY_COLUMNS, parseImportRow, PORTRAIT_CSV_COLUMNS, type ImportRecord } from './csv-columns';
 import { ImportJob, type ImportMode, type ImportStatus } from './import-job.entity';
 
 export interface ImportError {
@@ -20,11 +19,15 @@ export interface ImportError {
   message: string;
 }
 
+/** The profiles report (and import_job) has always named encodings in capitals; kept so clients see no change. */
+const REPORTED_ENCODING = { 'utf-8': 'UTF-8', gbk: 'GBK' } as const satisfies Record<CsvEncoding, string>;
+export type ReportedEncoding = (typeof REPORTED_ENCODING)[CsvEncoding];
+
 export interface ImportReport {
   jobId: string;
   status: ImportStatus;
   mode: ImportMode;
-  encoding: CsvEncoding | null;
+  encoding: ReportedEncoding | null;
   delimiter: ',';
   totalRows: number;
   validRows: number;
@@ -65,7 +68,7 @@ export class ImportService {
     private readonly reference: ReferenceService,
   ) {}
 
-  async import(file: Buffer, options: { mode: ImportMode; encoding: 'auto' | 'utf-8' | 'gbk' }, context: WriteContext): Promise<ImportReport> {
+  async import(file: Buffer, options: { mode: ImportMode; encoding: ExpectedEncoding }, context: WriteContext): Promise<ImportReport> {
     const started = Date.now();
     const report: ImportReport = {
       jobId: crypto.randomUUID(),
@@ -83,13 +86,14 @@ export class ImportService {
       durationMs: 0,
       timings: { validateMs: 0, writeMs: 0 },
     };
-    const errors: ImportError[] = [];
+    const errors: CsvProblem[] = [];
     const valid = await this.validate(file, options.encoding, report, errors);
     report.timings.validateMs = Date.now() - started;
-    errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
-    report.errorCount = errors.length;
-    report.errors = errors.slice(0, MAX_REPORTED_ERRORS);
-    report.errorsTruncated = errors.length > MAX_REPORTED_ERRORS;
+    const listed = reportProblems(errors, MAX_REPORTED_ERRORS);
+    report.errorCount = listed.errorCount;
+    // The profiles report has no cell value (row, column, message only).
+    report.errors = listed.errors.map(({ row, column, message }) => ({ row, column, message }));
+    report.errorsTruncated = listed.errorsTruncated;
     report.validRows = valid.length;
 
     const importable = errors.length && options.mode === 'all-or-nothing' ? [] : valid;
@@ -108,84 +112,49 @@ export class ImportService {
     return report;
   }
 
-  private async validate(file: Buffer, encoding: 'auto' | 'utf-8' | 'gbk', report: ImportReport, errors: ImportError[]): Promise<ValidRow[]> {
-    let text: string;
-    try {
-      const decoded = decodeCsv(file, encoding);
-      text = decoded.text;
-      report.encoding = decoded.encoding;
-      report.warnings.push(...decoded.warnings);
-    } catch (error) {
-      if (!(error instanceof EncodingProblem)) throw error;
-      errors.push({ row: null, column: null, message: error.message });
+  private async validate(file: Buffer, encoding: ExpectedEncoding, report: ImportReport, errors: CsvProblem[]): Promise<ValidRow[]> {
+    const decoded = decodeCsv(file, encoding);
+    if (!decoded.ok) {
+      errors.push({ row: null, column: null, message: decoded.message });
       return [];
     }
-    const headerLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-    const wrong = wrongDelimiter(headerLine);
-    if (wrong) {
-      errors.push({ row: 1, column: null, message: `wrong delimiter: the header is separated by ${wrong}; columns must be separated by commas` });
-      return [];
-    }
-    let records: string[][];
-    try {
-      records = parse(text, { delimiter: ',', bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
-    } catch (error) {
-      if (!(error instanceof CsvError)) throw error;
-      const line = (error as CsvError & { lines?: number }).lines;
-      errors.push({ row: line ?? null, column: null, message: `the file is not valid CSV: ${error.message}` });
-      return [];
-    }
-    if (!records.length) {
-      errors.push({ row: null, column: null, message: 'the file is empty' });
-      return [];
-    }
-    const header = records[0].map((h) => h.trim());
-    if (!this.checkHeader(header, errors)) return [];
-    const rows = records.slice(1);
-    report.totalRows = rows.length;
-    if (!rows.length) {
-      errors.push({ row: null, column: null, message: 'the file has a header but no data rows' });
-      return [];
-    }
+    report.encoding = REPORTED_ENCODING[decoded.encoding];
+    if (decoded.warning) report.warnings.push(decoded.warning);
+    const table = readCsv(decoded.text, PORTRAIT_CSV_COLUMNS, { ignoredColumns: EXPORT_ONLY_COLUMNS });
+    errors.push(...table.fileProblems, ...table.rowProblems);
+    report.totalRows = table.dataRows;
+    if (table.fileProblems.length) return [];
 
     const [branches, tags] = [await this.reference.branchIds(), await this.reference.tagCodes()];
-    const seenRows = new Map<string, number>();
-    const seenIds = new Map<string, number>();
-    const valid: ValidRow[] = [];
-    rows.forEach((cells, i) => {
-      const row = i + 2;
-      if (cells.length !== header.length) {
-        errors.push({ row, column: null, message: `has ${cells.length} fields, the header has ${header.length}` });
-        return;
-      }
-      const key = cells.map((c) => c.trim()).join('\u0001');
-      const firstRow = seenRows.get(key);
-      if (firstRow !== undefined) {
-        errors.push({ row, column: null, message: `duplicate of row ${firstRow}` });
-        return;
-      }
-      seenRows.set(key, row);
-      const byColumn: Partial<Record<ImportColumn, string>> = {};
-      header.forEach((name, c) => {
-        if ((IMPORT_COLUMNS as readonly string[]).includes(name)) byColumn[name as ImportColumn] = cells[c];
-      });
-      const { record, errors: cellErrors } = parseImportRow(byColumn);
-      const rowErrors: ImportError[] = cellErrors.map((e) => ({ row, column: e.column, message: e.message }));
+    const duplicateRows = new Set<number>();
+    for (const { item, firstRow } of findRepeats(table.records, (r) => r.row, (r) => JSON.stringify(Object.values(r.cells)))) {
+      errors.push({ row: item.row, column: null, message: `duplicate of row ${firstRow}` });
+      duplicateRows.add(item.row);
+    }
+    const checked: ValidRow[] = [];
+    for (const cells of table.records) {
+      if (duplicateRows.has(cells.row)) continue;
+      const row = cells.row;
+      const { record, problems } = parseImportRow(cells);
+      const rowErrors: CsvProblem[] = [...problems];
       if (record) {
-        if (record.homeBranchId && !branches.has(record.homeBranchId)) rowErrors.push({ row, column: 'homeBranchId', message: `"${record.homeBranchId}" is not a known branch` });
+        if (record.homeBranchId && !branches.has(record.homeBranchId)) rowErrors.push({ row, column: 'homeBranchId', message: `homeBranchId "${record.homeBranchId}" is not a known branch` });
         const unknownTags = record.tags.filter((t) => !tags.has(t));
-        if (unknownTags.length) rowErrors.push({ row, column: 'tags', message: `unknown tag ${unknownTags.map((t) => `"${t}"`).join(', ')}` });
+        if (unknownTags.length) rowErrors.push({ row, column: 'tags', message: `tags has unknown tag ${unknownTags.map((t) => `"${t}"`).join(', ')}` });
         const encoded = birthDateOfNationalId(record.nationalIdNumber);
         if (record.changes.birthDate && record.changes.birthDate !== encoded) {
-          rowErrors.push({ row, column: 'birthDate', message: `${record.changes.birthDate} does not match the birth date ${encoded} in nationalIdNumber` });
+          rowErrors.push({ row, column: 'birthDate', message: `birthDate ${record.changes.birthDate} does not match the birth date ${encoded} in nationalIdNumber` });
         }
-        const sameId = seenIds.get(record.nationalIdNumber);
-        if (sameId !== undefined) rowErrors.push({ row, column: 'nationalIdNumber', message: `same nationalIdNumber as row ${sameId}` });
-        else seenIds.set(record.nationalIdNumber, row);
       }
       if (rowErrors.length) errors.push(...rowErrors);
-      else if (record) valid.push({ row, record });
-    });
+      else if (record) checked.push({ row, record });
+    }
+    const sameId = new Set<number>();
+    for (const { item, firstRow } of findRepeats(checked, (v) => v.row, (v) => v.record.nationalIdNumber)) {
+      errors.push({ row: item.row, column: 'nationalIdNumber', message: `nationalIdNumber is the same as in row ${firstRow}` });
+      sameId.add(item.row);
+    }
+    const valid = checked.filter((v) => !sameId.has(v.row));
 
     // Already in the database: one indexed IN lookup per thousand rows.
     const em = this.orm.em.fork() as EntityManager;
@@ -202,26 +171,10 @@ export class ImportService {
     const stillValid: ValidRow[] = [];
     for (const v of valid) {
       if (existing.has(v.record.nationalIdNumber)) {
-        errors.push({ row: v.row, column: 'nationalIdNumber', message: 'is already recorded for another customer' });
+        errors.push({ row: v.row, column: 'nationalIdNumber', message: 'nationalIdNumber is already recorded for another customer' });
       } else stillValid.push(v);
     }
     return stillValid;
-  }
-
-  private checkHeader(header: string[], errors: ImportError[]): boolean {
-    const before = errors.length;
-    const known = new Set<string>([...IMPORT_COLUMNS, ...EXPORT_ONLY_COLUMNS]);
-    const seen = new Set<string>();
-    for (const name of header) {
-      if (!name) errors.push({ row: 1, column: null, message: 'a column has no name' });
-      else if (seen.has(name)) errors.push({ row: 1, column: name, message: 'column appears more than once' });
-      else if (!known.has(name)) errors.push({ row: 1, column: name, message: `unknown column (expected some of ${IMPORT_COLUMNS.join(', ')})` });
-      seen.add(name);
-    }
-    for (const name of REQUIRED_COLUMNS) {
-      if (!seen.has(name)) errors.push({ row: 1, column: name, message: 'required column is missing' });
-    }
-    return errors.length === before;
   }
 
   private async write(rows: readonly ValidRow[], report: ImportReport, context: WriteContext): Promise<void> {
