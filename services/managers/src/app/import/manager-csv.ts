@@ -144,42 +144,17 @@ export function crossCheckRows(rows: CsvManagerRow[], existing: ExistingManagers
   return { valid: rows.filter((r) => !failed.has(r.row)), problems };
 }
 
-export interface ExportableManager {
-  employeeNo: string;
-  displayName: string;
-  branchId: string;
-  title: string;
-  level: number;
-  expertise: readonly string[];
-  certifications: readonly string[];
-  languages: readonly string[];
-  segmentsServed: readonly string[];
-  interests: readonly string[];
-  capacity: number;
-  availability: string;
-  leaveFrom: string | null;
-  leaveUntil: string | null;
-  coverEmployeeNo: string | null;
-  satisfaction: number | null;
-  retention: number | null;
-  aumGrowth: number | null;
-  email: string | null;
-  phone: string | null;
-  userId: string | null;
-}
+/** What the export reads of a manager (the entity, or the demo seed's fields): a value per column, lists as arrays. */
+export type ExportableManager = { readonly [K in CsvColumn]?: string | number | readonly string[] | null };
 
 /** The export: UTF-8 with BOM (Excel), CRLF, formula-safe cells; numbers stay numbers (a negative aumGrowth too). */
 export const managerCsvWriter = csvWriter(CSV_COLUMNS);
 
-/** One export row: every column of the import, lists joined with ";". */
-export function managerCsvRecord(m: ExportableManager): Record<CsvColumn, CsvCell> {
-  const join = (values: readonly string[]) => values.join(LIST_SEPARATOR);
-  return {
-    ...m,
-    expertise: join(m.expertise),
-    certifications: join(m.certifications),
-    languages: join(m.languages),
-    segmentsServed: join(m.segmentsServed),
-    interests: join(m.interests),
-  };
+/** One export row: every column of the import, lists joined with ";"; `also` supplies columns the manager lacks. */
+export function managerCsvRecord(manager: ExportableManager, also: ExportableManager = {}): Record<CsvColumn, CsvCell> {
+  const cells = CSV_COLUMNS.map((column) => {
+    const value = column in also ? also[column] : manager[column];
+    return [column, Array.isArray(value) ? value.join(LIST_SEPARATOR) : value] as const;
+  });
+  return Object.fromEntries(cells) as Record<CsvColumn, CsvCell>;
 }

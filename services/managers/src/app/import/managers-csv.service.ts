@@ -160,31 +160,7 @@ export class ManagersCsvService {
         ? new Map((await this.orm.em.fork().find(Manager, { id: { $in: coverIds } }, { fields: ['id', 'employeeNo'] })).map((m) => [m.id, m.employeeNo]))
         : new Map<string, string>();
       yield managerCsvWriter.rows(
-        batch.map((m) =>
-          managerCsvRecord({
-            employeeNo: m.employeeNo,
-            displayName: m.displayName,
-            branchId: m.branch.id,
-            title: m.title,
-            level: m.level,
-            expertise: m.expertise,
-            certifications: m.certifications,
-            languages: m.languages,
-            segmentsServed: m.segmentsServed,
-            interests: m.interests,
-            capacity: m.capacity,
-            availability: m.availability,
-            leaveFrom: m.leaveFrom ?? null,
-            leaveUntil: m.leaveUntil ?? null,
-            coverEmployeeNo: m.coverManagerId ? (covers.get(m.coverManagerId) ?? null) : null,
-            satisfaction: m.satisfaction ?? null,
-            retention: m.retention ?? null,
-            aumGrowth: m.aumGrowth ?? null,
-            email: m.email ?? null,
-            phone: m.phone ?? null,
-            userId: m.userId ?? null,
-          }),
-        ),
+        batch.map((m) => managerCsvRecord(m, { branchId: m.branch.id, coverEmployeeNo: m.coverManagerId ? (covers.get(m.coverManagerId) ?? null) : null })),
       );
     }
   }
