@@ -7,8 +7,8 @@ import {
   parseDockerfile,
   webpackOutputDir,
 } from './support/dockerfile';
-import { checkServeMjs, serveEnvVars, SERVE_MJS } from './support/portal';
-import { readText } from './support/repo';
+import { checkServeDependencies, serveEnvVars, servePackages, SERVE_MJS } from './support/portal';
+import { readJson, readText } from './support/repo';
 
 const SERVICE_FILE = 'docker/service.Dockerfile';
 const PORTAL_FILE = 'docker/portal.Dockerfile';
@@ -25,7 +25,7 @@ describe('Dockerfiles and .dockerignore', () => {
   });
 
   const serviceCtx = () => ({ serviceNames: facts.serviceNames, dockerignore: facts.dockerignore });
-  const portalCtx = () => ({ dockerignore: facts.dockerignore, portal: facts.portal });
+  const portalCtx = () => ({ dockerignore: facts.dockerignore, portal: facts.portal, serveMjs: facts.serveMjs });
 
   it('.dockerignore keeps out node_modules, dist, .local, .nx and coverage, and nothing the build needs', () => {
     expect(checkDockerignore(facts.dockerignore)).toEqual([]);
@@ -40,9 +40,11 @@ describe('Dockerfiles and .dockerignore', () => {
     expect(checkPortalDockerfile(portal, portalCtx())).toEqual([]);
   });
 
-  it(`${SERVE_MJS} needs nothing but Node built-ins (the portal image has no node_modules)`, () => {
+  it(`every package ${SERVE_MJS} imports is a dependency in package.json and installed in the portal image's final stage`, () => {
     if (!facts.portal) return;
-    expect(checkServeMjs(facts.serveMjs)).toEqual([]);
+    expect(servePackages(facts.serveMjs)).toEqual(expect.arrayContaining(['fastify']));
+    expect(checkServeDependencies(facts.serveMjs, readJson('package.json'))).toEqual([]);
+    expect(checkPortalDockerfile(portal, portalCtx())).toEqual([]);
     expect([...serveEnvVars(facts.serveMjs)]).toEqual(expect.arrayContaining(['PORTAL_HOST', 'PORTAL_PORT', 'GATEWAY_URL', 'PORTAL_DIST']));
   });
 
@@ -94,6 +96,10 @@ describe('Dockerfiles and .dockerignore', () => {
     ['the build output path drifts', (t) => t.replace('ARG PORTAL_DIST=dist/frontend/portal/browser', 'ARG PORTAL_DIST=dist/portal'), 'but frontend/portal builds into dist/frontend/portal/browser'],
     ['serve.mjs is not the command', (t) => t.replace('CMD ["node", "serve.mjs"]', 'CMD ["node", "server.js"]'), 'CMD must be ["node","serve.mjs"]'],
     ['port 4200 not exposed', (t) => t.replace('EXPOSE 4200', 'EXPOSE 80'), 'must EXPOSE 4200'],
+    ['no node_modules in the final stage', (t) => t.replace(/^COPY --from=deps .*node_modules.*$/m, ''), 'but the final stage copies no node_modules into /app/node_modules'],
+    ['a package serve.mjs imports is not installed', (t) => t.replace(' @fastify/http-proxy"', '"'), 'imports "@fastify/http-proxy", which stage deps does not install'],
+    ['a package serve.mjs does not import is installed', (t) => t.replace('ARG SERVER_PACKAGES="', 'ARG SERVER_PACKAGES="express '), 'stage deps installs "express", which'],
+    ['node_modules copied from the wrong folder', (t) => t.replace('COPY --from=deps /app/node_modules', 'COPY --from=deps /workspace/node_modules'), 'but that stage installs into /app/node_modules'],
   ];
   it.each(portalCases)(`catches drift in ${PORTAL_FILE}: %s`, (title, breakIt, expected) => {
     if (!facts.portal && title.includes('build output')) return;
@@ -107,7 +113,14 @@ describe('Dockerfiles and .dockerignore', () => {
     expect(checkDockerignore(`${facts.dockerignore}\nlibs\n`)).toEqual(['.dockerignore excludes libs, which the image build needs']);
   });
 
-  it(`catches ${SERVE_MJS} importing a package the image does not have`, () => {
-    expect(checkServeMjs(`import http from 'node:http';\nimport express from 'express';\n`)).toEqual([expect.stringContaining('imports "express"')]);
+  it(`catches ${SERVE_MJS} importing a package that is no dependency, or that the image does not install`, () => {
+    const importsExpress = `import http from 'node:http';\nimport express from 'express';\nimport send from '@fastify/static/lib/x.js';\n`;
+    expect(servePackages(importsExpress)).toEqual(['@fastify/static', 'express']);
+    expect(checkServeDependencies(importsExpress, { dependencies: { '@fastify/static': '1.0.0' }, devDependencies: { express: '5.0.0' } })).toEqual([
+      expect.stringContaining('imports "express", which is not in package.json dependencies'),
+    ]);
+    expect(checkPortalDockerfile(portal, { ...portalCtx(), serveMjs: `${facts.serveMjs}\nimport express from 'express';\n` })).toEqual([
+      expect.stringContaining('imports "express", which stage deps does not install'),
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { dirname, join, posix, relative, resolve } from 'node:path';
-import { PORTAL_PORT, SERVE_MJS } from './portal';
+import { PORTAL_PORT, SERVE_MJS, servePackages } from './portal';
 import { exists, imageTagProblem, readJson, readText, REPO_ROOT, asDict, Dict } from './repo';
 
 export interface Instruction {
@@ -255,6 +255,44 @@ export function checkServiceDockerfile(text: string, ctx: DockerfileContext, fil
 export interface PortalContext {
   dockerignore: string;
   portal: boolean;
+  /** The text of serve.mjs: the packages it imports must be installed next to it. */
+  serveMjs: string;
+}
+
+/** The build arg of the portal image's node_modules stage that lists the packages it installs. */
+export const SERVER_PACKAGES_ARG = 'SERVER_PACKAGES';
+
+/**
+ * The final stage's node_modules (next to serve.mjs, where Node resolves its imports) comes from a stage that
+ * installs exactly the packages serve.mjs imports, listed in ARG SERVER_PACKAGES.
+ */
+function checkServePackagesInstalled(file: string, stages: Stage[], serveMjs: string): string[] {
+  const imported = servePackages(serveMjs);
+  const final = stages[stages.length - 1];
+  const workdir = workdirOf(final);
+  const copy = final.instructions.find(
+    (i) => i.keyword === 'COPY' && flagValue(i.args, 'from') && posix.resolve(workdir, withoutFlags(i.args).slice(-1)[0]) === posix.join(workdir, 'node_modules'),
+  );
+  if (!copy) {
+    return imported.length ? [`${file}: ${SERVE_MJS} imports ${imported.join(', ')}, but the final stage copies no node_modules into ${workdir}/node_modules`] : [];
+  }
+  const from = flagValue(copy.args, 'from');
+  const source = stages.find((s) => s.name === from);
+  if (!source) return [`${file}:${copy.line}: copies node_modules from stage ${from}, which does not exist`];
+  const problems: string[] = [];
+  const sourcePath = withoutFlags(copy.args)[0];
+  if (posix.resolve(workdirOf(source), sourcePath) !== posix.join(workdirOf(source), 'node_modules')) {
+    problems.push(`${file}:${copy.line}: copies ${sourcePath} from stage ${from}, but that stage installs into ${posix.join(workdirOf(source), 'node_modules')}`);
+  }
+  const arg = source.instructions.find((i) => i.keyword === 'ARG' && i.args.startsWith(`${SERVER_PACKAGES_ARG}=`));
+  if (!arg) return [...problems, `${file}: stage ${from} must list the packages it installs in ARG ${SERVER_PACKAGES_ARG}="..."`];
+  if (!source.instructions.some((i) => i.keyword === 'RUN' && new RegExp(`\\b${SERVER_PACKAGES_ARG}\\b`).test(i.args) && /npm (ci|install)\b/.test(i.args))) {
+    problems.push(`${file}: stage ${from} must npm-install the packages of ARG ${SERVER_PACKAGES_ARG}`);
+  }
+  const installed = new Set(arg.args.slice(SERVER_PACKAGES_ARG.length + 1).replace(/^["']|["']$/g, '').split(/\s+/).filter(Boolean));
+  for (const name of imported) if (!installed.has(name)) problems.push(`${file}: ${SERVE_MJS} imports "${name}", which stage ${from} does not install (ARG ${SERVER_PACKAGES_ARG})`);
+  for (const name of installed) if (!imported.includes(name)) problems.push(`${file}: stage ${from} installs "${name}", which ${SERVE_MJS} does not import`);
+  return problems;
 }
 
 /** Where `nx build portal` writes the browser files: the Angular application builder's outputPath + /browser. */
@@ -298,6 +336,7 @@ export function checkPortalDockerfile(text: string, ctx: PortalContext, file = '
   else if (!filesCopiedTo.includes(posix.resolve(workdir, portalDist))) problems.push(`${file}: PORTAL_DIST=${portalDist}, but the built files are copied to ${filesCopiedTo.join(', ')}`);
   const stopsignal = [...final.instructions].reverse().find((i) => i.keyword === 'STOPSIGNAL')?.args;
   if (stopsignal && stopsignal !== 'SIGTERM') problems.push(`${file}: STOPSIGNAL must be SIGTERM (serve.mjs shuts down on it), is ${stopsignal}`);
+  problems.push(...checkServePackagesInstalled(file, stages, ctx.serveMjs));
   return problems;
 }
 

@@ -20,11 +20,20 @@ export function serveImports(text: string): string[] {
 
 const isBuiltin = (specifier: string) => specifier.startsWith('node:') || builtinModules.includes(specifier);
 
-/** The portal image copies serve.mjs alone, without node_modules: it must stay on Node built-ins. */
-export function checkServeMjs(text: string): string[] {
-  return serveImports(text)
-    .filter((s) => !isBuiltin(s))
-    .map((s) => `${SERVE_MJS} imports "${s}", but the portal image (docker/portal.Dockerfile) has no node_modules: use Node built-ins, or install it in the image`);
+/** The npm packages serve.mjs imports ('@fastify/static/x' -> '@fastify/static'), sorted, without Node built-ins. */
+export function servePackages(text: string): string[] {
+  const packages = serveImports(text)
+    .filter((s) => !isBuiltin(s) && !s.startsWith('.') && !s.startsWith('/'))
+    .map((s) => s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/'));
+  return [...new Set(packages)].sort();
+}
+
+/** Each package serve.mjs imports is a runtime dependency of the workspace (the image installs it from there). */
+export function checkServeDependencies(text: string, packageJson: Record<string, unknown>): string[] {
+  const dependencies = (packageJson['dependencies'] ?? {}) as Record<string, string>;
+  return servePackages(text)
+    .filter((name) => !dependencies[name])
+    .map((name) => `${SERVE_MJS} imports "${name}", which is not in package.json dependencies (the portal image installs it from there)`);
 }
 
 export const readServeMjs = (): string => (exists(SERVE_MJS) ? readText(SERVE_MJS) : '');
