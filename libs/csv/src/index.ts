@@ -3,3 +3,4 @@ export * from './lib/decode';
 export * from './lib/problems';
 export * from './lib/read';
 export * from './lib/write';
+export * from './lib/rule-columns';

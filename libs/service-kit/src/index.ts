@@ -8,3 +8,4 @@ export * from './lib/run-service';
 export * from './lib/pagination';
 export * from './lib/uuid-param';
 export * from './lib/write-context';
+export * from './lib/rule-validation';
