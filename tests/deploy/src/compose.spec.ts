@@ -83,6 +83,21 @@ describe('docker-compose.yml', () => {
     ['the worker listens on another queue', (c) => (env(c, 'matching-worker')['QUEUE_PREFIX'] = 'other'), 'matching-worker and matching are one service and must share QUEUE_PREFIX'],
     ['the worker uses another database', (c) => (env(c, 'matching-worker')['DATABASE_URL'] = 'mysql://app:app@mysql:3306/relationship_managers'), 'DATABASE_URL names database "relationship_managers", expected relationship_matching'],
     ['the worker does not wait for Redis', (c) => delete (svc(c, 'matching-worker')['depends_on'] as Dict)['redis'], 'compose service "matching-worker" uses "redis" but does not depend_on it'],
+    // the one-shot topic provisioner (kafka-topics, tools/kafka-provision) every Kafka user waits for
+    ['no topic provisioner', (c) => delete c.services['kafka-topics'], 'compose has no "kafka-topics" service'],
+    ['a Kafka user does not wait for the topics', (c) => delete (svc(c, 'profiles')['depends_on'] as Dict)['kafka-topics'], 'compose service "profiles" uses Kafka but does not depend_on "kafka-topics"'],
+    ['the worker does not wait for the topics', (c) => delete (svc(c, 'matching-worker')['depends_on'] as Dict)['kafka-topics'], 'compose service "matching-worker" uses Kafka but does not depend_on "kafka-topics"'],
+    ['the topics awaited as healthy', (c) => (((svc(c, 'identity')['depends_on'] as Dict)['kafka-topics'] as Dict)['condition'] = 'service_healthy'), 'depends_on "kafka-topics" must use condition: service_completed_successfully'],
+    ['the topics awaited only as started', (c) => (((svc(c, 'managers')['depends_on'] as Dict)['kafka-topics'] as Dict)['condition'] = 'service_started'), 'compose service "managers": depends_on "kafka-topics" must use condition: service_completed_successfully'],
+    ['the provisioner restarts after it is done', (c) => (svc(c, 'kafka-topics')['restart'] = 'unless-stopped'), 'compose service "kafka-topics" runs once: restart must be "no"'],
+    ['the provisioner keeps the image healthcheck', (c) => delete svc(c, 'kafka-topics')['healthcheck'], 'its healthcheck must be disabled'],
+    ['the provisioner built from services/', (c) => delete ((svc(c, 'kafka-topics')['build'] as Dict)['args'] as Dict)['APP_ROOT'], 'compose service "kafka-topics" must build tools/kafka-provision'],
+    ['the provisioner built from a missing tool', (c) => (((svc(c, 'kafka-topics')['build'] as Dict)['args'] as Dict)['SERVICE'] = 'topic-maker'), 'tools/topic-maker/project.json does not exist'],
+    ['the provisioner without brokers', (c) => delete env(c, 'kafka-topics')['KAFKA_BROKERS'], 'kafka-provision would refuse to start: KAFKA_BROKERS: required'],
+    ['the provisioner on the host listener', (c) => (env(c, 'kafka-topics')['KAFKA_BROKERS'] = 'kafka:9092'), 'compose service "kafka-topics": KAFKA_BROKERS uses kafka:9092, but kafka listens on 19092'],
+    ['the provisioner with a flag it does not know', (c) => (svc(c, 'kafka-topics')['command'] = ['node', 'main.js', '--partitions', '3']), "kafka-provision would refuse to start: Unknown option '--partitions'"],
+    ['the provisioner on the tests\' namespace only', (c) => (svc(c, 'kafka-topics')['command'] = ['node', 'main.js', '--namespace', 'test.']), 'provisions the namespaces ["test."], but identity uses topic namespace ""'],
+    ['the provisioner not waiting for the broker', (c) => delete (svc(c, 'kafka-topics')['depends_on'] as Dict)['kafka'], 'compose service "kafka-topics" uses "kafka" but does not depend_on it'],
     ['triggers without log_bin_trust_function_creators', (c) => (svc(c, 'mysql')['command'] = (svc(c, 'mysql')['command'] as string[]).filter((a) => !a.includes('trust'))), 'services/matching create triggers'],
   ];
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MYSQL_INIT_DIR } from './support/compose';
+import { loadProvisionParser, ParseProvisionRequest } from './support/kafka-topics';
 import { readServeMjs } from './support/portal';
 import { portalExists, readText, repoPath, serviceNames } from './support/repo';
 import { loadAllServiceConfigs, ServiceConfig } from './support/service-config';
@@ -15,6 +16,8 @@ export interface RepoFacts {
   serveMjs: string;
   /** Services whose migrations (services/<name>/src/migrations) create triggers. */
   triggerServices: string[];
+  /** tools/kafka-provision's parser of its command line and environment. */
+  parseProvisionRequest: ParseProvisionRequest;
 }
 
 /** Services whose migrations contain CREATE TRIGGER: MySQL with binary logging needs a server setting for them. */
@@ -36,6 +39,7 @@ export async function loadRepoFacts(): Promise<RepoFacts> {
     services: await loadAllServiceConfigs(),
     portal: portalExists(),
     serveMjs: readServeMjs(),
+    parseProvisionRequest: await loadProvisionParser(),
     dockerignore: readText('.dockerignore'),
     mysqlInitSql: readdirSync(initDir)
       .filter((f) => f.endsWith('.sql'))

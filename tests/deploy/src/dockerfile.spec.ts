@@ -8,6 +8,7 @@ import {
   webpackOutputDir,
 } from './support/dockerfile';
 import { checkServeDependencies, serveEnvVars, servePackages, SERVE_MJS } from './support/portal';
+import { PROVISIONER } from './support/kafka-topics';
 import { readJson, readText } from './support/repo';
 
 const SERVICE_FILE = 'docker/service.Dockerfile';
@@ -24,15 +25,16 @@ describe('Dockerfiles and .dockerignore', () => {
     portal = readText(PORTAL_FILE);
   });
 
-  const serviceCtx = () => ({ serviceNames: facts.serviceNames, dockerignore: facts.dockerignore });
+  const serviceCtx = () => ({ serviceNames: facts.serviceNames, tools: [PROVISIONER], dockerignore: facts.dockerignore });
   const portalCtx = () => ({ dockerignore: facts.dockerignore, portal: facts.portal, serveMjs: facts.serveMjs });
 
   it('.dockerignore keeps out node_modules, dist, .local, .nx and coverage, and nothing the build needs', () => {
     expect(checkDockerignore(facts.dockerignore)).toEqual([]);
   });
 
-  it(`${SERVICE_FILE} builds every folder of services/ (ARG SERVICE -> nx project, webpack output, runtime layout)`, () => {
-    expect(facts.serviceNames.map((s) => [s, webpackOutputDir(s)])).toEqual(facts.serviceNames.map((s) => [s, `dist/services/${s}`]));
+  it(`${SERVICE_FILE} builds every folder of services/ and tools/${PROVISIONER} (ARG APP_ROOT + SERVICE -> nx project, webpack output, runtime layout)`, () => {
+    expect(facts.serviceNames.map((s) => [s, webpackOutputDir(`services/${s}`)])).toEqual(facts.serviceNames.map((s) => [s, `dist/services/${s}`]));
+    expect(webpackOutputDir(`tools/${PROVISIONER}`)).toBe(`dist/tools/${PROVISIONER}`);
     expect(checkServiceDockerfile(service, serviceCtx())).toEqual([]);
   });
 
@@ -64,7 +66,7 @@ describe('Dockerfiles and .dockerignore', () => {
 
   // Broken copies of the real files through the same checkers.
   const serviceCases: [string, (text: string) => string, string][] = [
-    ['ARG SERVICE missing in the runtime stage', (t) => t.replace(/(FROM node:\S+ AS runtime\n)ARG SERVICE\n/, '$1'), 'uses $SERVICE without "ARG SERVICE" in that stage'],
+    ['ARG SERVICE missing in the runtime stage', (t) => t.replace(/(FROM node:\S+ AS runtime\nARG APP_ROOT=services\n)ARG SERVICE\n/, '$1'), 'uses $SERVICE without "ARG SERVICE" in that stage'],
     ['a latest base image', (t) => t.replace('FROM node:24-bookworm-slim AS deps', 'FROM node:latest AS deps'), 'uses the "latest" tag'],
     ['an untagged base image', (t) => t.replace('FROM node:24-bookworm-slim AS build', 'FROM node AS build'), 'has no tag'],
     ['a Node major the workspace does not use', (t) => t.replace('FROM node:24-bookworm-slim AS runtime', 'FROM node:22-bookworm-slim AS runtime'), 'engines require Node 24'],
@@ -74,7 +76,11 @@ describe('Dockerfiles and .dockerignore', () => {
     ['the healthcheck script is not copied', (t) => t.replace(/^COPY docker\/healthcheck\.mjs.*$/m, ''), 'which the final stage does not COPY'],
     ['a different stop signal', (t) => t.replace('STOPSIGNAL SIGTERM', 'STOPSIGNAL SIGKILL'), 'STOPSIGNAL must be SIGTERM'],
     ['shell-form CMD', (t) => t.replace('CMD ["node", "main.js"]', 'CMD node main.js'), 'CMD must be in exec form'],
-    ['the build output is looked for elsewhere', (t) => t.replaceAll('/workspace/dist/services/${SERVICE}/', '/workspace/dist/apps/${SERVICE}/'), 'but the service builds into dist/services/'],
+    ['the build output is looked for elsewhere', (t) => t.replaceAll('/workspace/dist/${APP_ROOT}/${SERVICE}/', '/workspace/dist/apps/${SERVICE}/'), 'but the project builds into dist/services/'],
+    ['the build output fixed to services/', (t) => t.replaceAll('/workspace/dist/${APP_ROOT}/${SERVICE}/', '/workspace/dist/services/${SERVICE}/'), `with APP_ROOT=tools SERVICE=${PROVISIONER} copies dist/services/${PROVISIONER}/package.json from the build, but the project builds into dist/tools/${PROVISIONER}`],
+    ['ARG APP_ROOT missing in a stage that uses it', (t) => t.replace(/(FROM node:\S+ AS deps\n)ARG APP_ROOT=services\n/, '$1'), 'stage deps uses $APP_ROOT without "ARG APP_ROOT"'],
+    ['APP_ROOT without its default', (t) => t.replace(/(FROM node:\S+ AS runtime\n)ARG APP_ROOT=services\n/, '$1ARG APP_ROOT\n'), 'stage runtime: ARG APP_ROOT must default to APP_ROOT=services'],
+    ['the bundle not copied into the WORKDIR', (t) => t.replace('COPY --from=build /workspace/dist/${APP_ROOT}/${SERVICE}/ ./', 'COPY --from=build /workspace/dist/${APP_ROOT}/${SERVICE}/ ./bundle/'), 'the final stage must copy dist/services/identity/ into its WORKDIR (/app)'],
     ['no production configuration', (t) => t.replace('npx nx build "${SERVICE}" --configuration=production', 'npx nx build "${SERVICE}"'), 'must use --configuration=production'],
     ['no pruned runtime install', (t) => t.replace(/^(RUN .*)npm ci --omit=dev/m, '$1npm install'), 'npm ci --omit=dev'],
     ['a COPY source that does not exist', (t) => t.replace('COPY docker/healthcheck.mjs', 'COPY docker/health.mjs'), 'COPY source docker/health.mjs does not exist'],
@@ -89,6 +95,9 @@ describe('Dockerfiles and .dockerignore', () => {
     expect(checkServiceDockerfile(service, { ...serviceCtx(), serviceNames: [...facts.serviceNames, 'ghost'] })).toEqual(
       expect.arrayContaining([expect.stringContaining('SERVICE=ghost: services/ghost/project.json does not exist')]),
     );
+    expect(checkServiceDockerfile(service, { ...serviceCtx(), tools: ['topic-maker'] })).toEqual([
+      expect.stringContaining('APP_ROOT=tools SERVICE=topic-maker: tools/topic-maker/project.json does not exist'),
+    ]);
   });
 
   const portalCases: [string, (text: string) => string, string][] = [

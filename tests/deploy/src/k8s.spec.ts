@@ -39,7 +39,7 @@ describe('k8s/ (kustomize)', () => {
     expect(asDict(common?.['data'])).toMatchObject({ NODE_ENV: 'production', DEMO_MODE: 'false' });
     expect(prod.filter((r) => r.kind === 'Secret')).toEqual([]);
     expect(prod.some((r) => r.kind === 'ExternalSecret' && r.metadata.name === 'relationship-secrets')).toBe(true);
-    for (const d of prod.filter((r) => r.kind === 'Deployment')) {
+    for (const d of prod.filter((r) => r.kind === 'Deployment' || r.kind === 'Job')) {
       // A release: a semantic version or a digest, never a moving tag.
       for (const c of containersOf(d)) expect(String(c['image'])).toMatch(/:\d+\.\d+\.\d+([-+][\w.]+)?$|@sha256:[0-9a-f]{64}$/);
     }
@@ -63,6 +63,9 @@ describe('k8s/ (kustomize)', () => {
     } else envList(rs, name).push({ name: variable, value });
   };
   const podSpec = (rs: Resource[], name: string) => asDict(asDict(asDict(find(rs, 'Deployment', name)['spec'])['template'])['spec']);
+  const job = (rs: Resource[]) => find(rs, 'Job', 'kafka-topics');
+  const jobPod = (rs: Resource[]) => asDict(asDict(asDict(job(rs)['spec'])['template'])['spec']);
+  const jobContainer = (rs: Resource[]) => asArray(jobPod(rs)['containers']).map(asDict)[0];
   const cases: [string, (rs: Resource[]) => void, string][] = [
     ['demo mode in production', (rs) => (asDict(find(rs, 'ConfigMap', 'relationship-common')['data'])['DEMO_MODE'] = 'true'), 'DEMO_MODE=true in production'],
     ['NODE_ENV development in production', (rs) => (asDict(find(rs, 'ConfigMap', 'relationship-common')['data'])['NODE_ENV'] = 'development'), 'NODE_ENV must be production'],
@@ -109,6 +112,23 @@ describe('k8s/ (kustomize)', () => {
     ['a NetworkPolicy without Redis', (rs) => asDict(asArray(asDict(find(rs, 'NetworkPolicy', 'matching-worker')['spec'])['egress']).map(asDict)[1])['ports'] = [{ protocol: 'TCP', port: 3306 }, { protocol: 'TCP', port: 9092 }], 'does not allow port 6379 (REDIS_URL)'],
     ['a NetworkPolicy that shuts out the scraper', (rs) => (asDict(find(rs, 'NetworkPolicy', 'matching-worker')['spec'])['ingress'] = [{ ports: [{ protocol: 'TCP', port: 8080 }] }]), 'does not allow the http port 3014'],
     ['a NetworkPolicy that selects nothing', (rs) => (asDict(find(rs, 'NetworkPolicy', 'matching-worker')['spec'])['podSelector'] = { matchLabels: { 'app.kubernetes.io/name': 'nope' } }), 'NetworkPolicy matching-worker selects no pod'],
+    // the kafka-topics Job (tools/kafka-provision) creates the topics the services wait for
+    ['no topic Job', (rs) => rs.splice(rs.indexOf(job(rs)), 1), 'prod: no Job kafka-topics'],
+    ['a Job without a retry bound', (rs) => delete asDict(job(rs)['spec'])['backoffLimit'], 'Job kafka-topics: spec.backoffLimit is not set'],
+    ['a Job without a deadline', (rs) => delete asDict(job(rs)['spec'])['activeDeadlineSeconds'], 'spec.activeDeadlineSeconds is not set'],
+    ['a Job that is never cleaned up', (rs) => delete asDict(job(rs)['spec'])['ttlSecondsAfterFinished'], 'spec.ttlSecondsAfterFinished is not set'],
+    ['a Job pod restarted forever', (rs) => (jobPod(rs)['restartPolicy'] = 'Always'), 'restartPolicy must be Never or OnFailure'],
+    ['a Job on other brokers', (rs) => (jobContainer(rs)['env'] = [{ name: 'KAFKA_BROKERS', value: 'kafka.other.internal:9092' }]), "KAFKA_BROKERS kafka.other.internal:9092 differs from identity's"],
+    ['a Job without brokers', (rs) => (jobContainer(rs)['env'] = []), 'kafka-provision would refuse to start: KAFKA_BROKERS: required'],
+    ['a Job reading a key the ConfigMap lacks', (rs) => (asDict(asDict(asArray(jobContainer(rs)['env']).map(asDict)[0]['valueFrom'])['configMapKeyRef'])['key'] = 'BROKERS'), 'refers to key BROKERS of ConfigMap relationship-data'],
+    ['a Job with a flag the tool refuses', (rs) => (jobContainer(rs)['command'] = ['node', 'main.js', '--wait-s', 'forever']), 'kafka-provision would refuse to start: --wait-s'],
+    ['a Job provisioning only the tests\' namespace', (rs) => (jobContainer(rs)['command'] = ['node', 'main.js', '--namespace', 'test.']), 'but matching uses topic namespace ""'],
+    ['a Job on another image', (rs) => (jobContainer(rs)['image'] = 'registry.bank.example/relationship/matching:0.1.0'), 'is not the kafka-provision image'],
+    ['a Job on a moving tag', (rs) => (jobContainer(rs)['image'] = 'registry.bank.example/relationship/kafka-provision:latest'), 'Job kafka-topics: image "registry.bank.example/relationship/kafka-provision:latest" uses the "latest" tag'],
+    ['a Job running as root', (rs) => { delete asDict(jobContainer(rs)['securityContext'])['runAsNonRoot']; asDict(jobPod(rs)['securityContext'])['runAsNonRoot'] = false; }, 'Job kafka-topics: runAsNonRoot must be true'],
+    ['a Job with a writable root filesystem', (rs) => (asDict(jobContainer(rs)['securityContext'])['readOnlyRootFilesystem'] = false), 'Job kafka-topics: readOnlyRootFilesystem must be true'],
+    ['a Job without seccomp', (rs) => delete asDict(jobPod(rs)['securityContext'])['seccompProfile'], 'Job kafka-topics: seccompProfile must be RuntimeDefault'],
+    ['a Job without limits', (rs) => delete asDict(jobContainer(rs)['resources'])['limits'], 'Job kafka-topics: resources.limits.memory is not set'],
     ['a resource outside the namespace', (rs) => (find(rs, 'Service', 'gateway').metadata.namespace = 'default'), 'Service/gateway is not in namespace relationship'],
   ];
 

@@ -2,6 +2,7 @@ import { load } from 'js-yaml';
 import { asArray, asDict, Dict, exists, hostPort, imageTagProblem, isDict, readText } from './repo';
 import { portalEnvProblems } from './portal';
 import { commandProblems, envProblems, MAIN_ENTRY, ServiceConfig, sharedEnvProblems } from './service-config';
+import { KafkaUser, ParseProvisionRequest, PROVISIONER, PROVISIONER_ROOT, provisionerProblems, TOPICS_INIT, usesKafka } from './kafka-topics';
 
 export const COMPOSE_FILE = 'docker-compose.yml';
 export const SERVICE_DOCKERFILE = 'docker/service.Dockerfile';
@@ -63,15 +64,24 @@ const dependsOn = (service: Dict): Record<string, Dict> => {
 
 const buildOf = (service: Dict): Dict => (typeof service['build'] === 'string' ? { context: service['build'] } : asDict(service['build']));
 
-/** Nest services = compose services built from docker/service.Dockerfile; their name is the SERVICE build arg. */
-export function nestServicesInCompose(compose: Compose): Map<string, string> {
+/** The folder docker/service.Dockerfile builds the project from (its APP_ROOT build arg): services, or tools. */
+const appRootOf = (service: Dict): string => String(asDict(buildOf(service)['args'])['APP_ROOT'] ?? 'services');
+
+/** Compose services built from docker/service.Dockerfile with APP_ROOT `root`, and the SERVICE build arg of each. */
+function builtFromServiceDockerfile(compose: Compose, root: (appRoot: string) => boolean): Map<string, string> {
   const result = new Map<string, string>();
   for (const [name, service] of Object.entries(compose.services)) {
     const build = buildOf(service);
-    if (build['dockerfile'] === SERVICE_DOCKERFILE) result.set(name, String(asDict(build['args'])['SERVICE'] ?? ''));
+    if (build['dockerfile'] === SERVICE_DOCKERFILE && root(appRootOf(service))) result.set(name, String(asDict(build['args'])['SERVICE'] ?? ''));
   }
   return result;
 }
+
+/** Nest services = compose services built from docker/service.Dockerfile out of services/; their name is the SERVICE build arg. */
+export const nestServicesInCompose = (compose: Compose): Map<string, string> => builtFromServiceDockerfile(compose, (root) => root === 'services');
+
+/** One-shot tools (the same image recipe, APP_ROOT=tools): they run to completion before the services start. */
+export const toolsInCompose = (compose: Compose): Map<string, string> => builtFromServiceDockerfile(compose, (root) => root === PROVISIONER_ROOT);
 
 /** The port a compose service listens on inside the network (what URLs to it must use). */
 function listenPort(compose: Compose, name: string): number | undefined {
@@ -116,6 +126,8 @@ export interface ComposeContext {
   mysqlInitSql: string;
   /** frontend/portal/serve.mjs, which the portal container runs. */
   serveMjs: string;
+  /** tools/kafka-provision's own parser of its command line and environment. */
+  parseProvisionRequest: ParseProvisionRequest;
 }
 
 /**
@@ -141,6 +153,7 @@ function checkAddress(compose: Compose, where: string, variable: string, value: 
 export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
   const problems: string[] = [];
   const nest = nestServicesInCompose(compose);
+  const tools = toolsInCompose(compose);
 
   // -- one compose service per folder of services/, and the other way round
   for (const name of ctx.serviceNames) {
@@ -160,6 +173,9 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
       problems.push(`compose service "${name}" builds SERVICE=${arg}, but it runs ${config.file} of services/${config.service} (the ${config.service} image)`);
     }
     if (arg && !exists(`services/${arg}/project.json`)) problems.push(`compose service "${name}": build arg SERVICE=${arg} but services/${arg}/project.json does not exist`);
+  }
+  for (const [name, arg] of tools) {
+    if (!exists(`${PROVISIONER_ROOT}/${arg}/project.json`)) problems.push(`compose service "${name}": build args APP_ROOT=${PROVISIONER_ROOT} SERVICE=${arg} but ${PROVISIONER_ROOT}/${arg}/project.json does not exist`);
   }
   for (const infra of INFRA) if (!compose.services[infra]) problems.push(`compose has no "${infra}" service`);
   if (ctx.portal && !compose.services['portal']) problems.push('the portal exists (frontend/portal) but compose has no "portal" service');
@@ -199,16 +215,20 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
     if (compose.services[name] && !asArray(compose.services[name]['ports']).length) problems.push(`compose service "${name}" is not published on the host`);
   }
 
-  // -- healthchecks everywhere, and depends_on only on healthy services
+  // -- healthchecks on every long-running service, and depends_on only on healthy services or completed one-shots
   for (const [name, service] of Object.entries(compose.services)) {
     const healthcheck = asDict(service['healthcheck']);
     const test = asArray(healthcheck['test']).map(String).join(' ') || String(healthcheck['test'] ?? '');
-    if (!test || healthcheck['disable'] === true) problems.push(`compose service "${name}" has no healthcheck`);
+    if (tools.has(name)) {
+      if (healthcheck['disable'] !== true) problems.push(`compose service "${name}" runs once and serves no /health: its healthcheck must be disabled (disable: true)`);
+      if (service['restart'] !== 'no' && service['restart'] !== 'on-failure') problems.push(`compose service "${name}" runs once: restart must be "no" (is ${String(service['restart'] ?? 'unset')})`);
+    } else if (!test || healthcheck['disable'] === true) problems.push(`compose service "${name}" has no healthcheck`);
     if (nest.has(name) && !/\/health\/(ready|live)\b/.test(test)) problems.push(`compose service "${name}": healthcheck must call /health/ready or /health/live, is "${test}"`);
     for (const [dependency, options] of Object.entries(dependsOn(service))) {
+      const condition = tools.has(dependency) ? 'service_completed_successfully' : 'service_healthy';
       if (!compose.services[dependency]) problems.push(`compose service "${name}" depends on unknown service "${dependency}"`);
-      else if (!isDict(compose.services[dependency]['healthcheck'])) problems.push(`compose service "${name}" depends on "${dependency}", which has no healthcheck`);
-      if (options['condition'] !== 'service_healthy') problems.push(`compose service "${name}": depends_on "${dependency}" must use condition: service_healthy`);
+      else if (!tools.has(dependency) && !isDict(compose.services[dependency]['healthcheck'])) problems.push(`compose service "${name}" depends on "${dependency}", which has no healthcheck`);
+      if (options['condition'] !== condition) problems.push(`compose service "${name}": depends_on "${dependency}" must use condition: ${condition}`);
     }
   }
 
@@ -217,6 +237,7 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
   const init = mysqlInitObjects(ctx.mysqlInitSql);
   const secrets = new Map<string, string>();
   const envs = new Map<string, Record<string, string>>();
+  const kafkaUsers: KafkaUser[] = [];
   for (const config of ctx.services.values()) {
     const name = config.name;
     const service = compose.services[name];
@@ -262,6 +283,10 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
     for (const dependency of needs) {
       if (!declared[dependency]) problems.push(`${where} uses "${dependency}" but does not depend_on it (condition: service_healthy)`);
     }
+    if (usesKafka(config)) {
+      kafkaUsers.push({ name, env });
+      if (!declared[TOPICS_INIT]) problems.push(`${where} uses Kafka but does not depend_on "${TOPICS_INIT}" (condition: service_completed_successfully): its topics might not exist yet`);
+    }
   }
   for (const service of ctx.serviceNames) {
     problems.push(...sharedEnvProblems(`compose service "${service}"`, [...ctx.services.values()].filter((c) => c.service === service), envs));
@@ -281,6 +306,24 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
     if (!dependsOn(portal)['gateway']) problems.push(`${where} proxies /api to the gateway and must depend_on it`);
     const test = asArray(asDict(portal['healthcheck'])['test']).map(String).join(' ');
     if (!/\/health\/(ready|live)\b/.test(test)) problems.push(`${where}: healthcheck must call /health/ready or /health/live`);
+  }
+
+  // -- the topics: provisioned once by kafka-topics (tools/kafka-provision) on the brokers and namespace the services use
+  const provisioner = compose.services[TOPICS_INIT];
+  if (!provisioner) problems.push(`compose has no "${TOPICS_INIT}" service: nothing creates the Kafka topics before the services start`);
+  else {
+    const where = `compose service "${TOPICS_INIT}"`;
+    if (tools.get(TOPICS_INIT) !== PROVISIONER) problems.push(`${where} must build ${PROVISIONER_ROOT}/${PROVISIONER} from ${SERVICE_DOCKERFILE} (build args APP_ROOT=${PROVISIONER_ROOT}, SERVICE=${PROVISIONER})`);
+    const missing: string[] = [];
+    const env = composeEnv(provisioner, missing);
+    for (const variable of missing) problems.push(`${where}: \${${variable}} has no default, so a plain "docker compose up" fails`);
+    const command = provisioner['command'];
+    const argv = command === undefined || command === null ? undefined : Array.isArray(command) ? command.map(String) : String(command).split(/\s+/).filter(Boolean);
+    problems.push(...provisionerProblems(where, argv, env, kafkaUsers, ctx.parseProvisionRequest));
+    for (const broker of (env['KAFKA_BROKERS'] ?? '').split(',').map((b) => b.trim()).filter(Boolean)) {
+      const host = checkAddress(compose, where, 'KAFKA_BROKERS', broker, problems);
+      if (host && !dependsOn(provisioner)[host]) problems.push(`${where} uses "${host}" but does not depend_on it (condition: service_healthy)`);
+    }
   }
 
   // -- Kafka: single node KRaft, no auto-created topics, replication 1, an internal listener for the containers

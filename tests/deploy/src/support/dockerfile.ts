@@ -171,18 +171,24 @@ function commonChecks(file: string, stages: Stage[], dockerignore: string): stri
 /** WORKDIR in effect at the end of a stage. */
 const workdirOf = (stage: Stage): string => [...stage.instructions].reverse().find((i) => i.keyword === 'WORKDIR')?.args ?? '/';
 
-/** The folder a service's webpack build writes (output.path of services/<name>/webpack.config.js), repo-relative. */
-export function webpackOutputDir(service: string): string | undefined {
-  const file = `services/${service}/webpack.config.js`;
+/** The folder a project's webpack build writes (output.path of <projectDir>/webpack.config.js), repo-relative. */
+export function webpackOutputDir(projectDir: string): string | undefined {
+  const file = `${projectDir}/webpack.config.js`;
   if (!exists(file)) return undefined;
   const match = /path:\s*join\(\s*__dirname\s*,\s*['"]([^'"]+)['"]\s*\)/.exec(readText(file));
-  return match ? relative(REPO_ROOT, resolve(REPO_ROOT, 'services', service, match[1])) : undefined;
+  return match ? relative(REPO_ROOT, resolve(REPO_ROOT, projectDir, match[1])) : undefined;
 }
 
 export interface DockerfileContext {
   serviceNames: string[];
+  /** Projects of tools/ deployed from the same recipe (APP_ROOT=tools), e.g. kafka-provision. */
+  tools: string[];
   dockerignore: string;
 }
+
+/** The build arg naming the folder of the Nx project (services by default, tools for a deployed tool). */
+const APP_ROOT = 'APP_ROOT';
+const DEFAULT_APP_ROOT = 'services';
 
 /** docker/service.Dockerfile against every folder of services/. */
 export function checkServiceDockerfile(text: string, ctx: DockerfileContext, file = 'docker/service.Dockerfile'): string[] {
@@ -191,9 +197,13 @@ export function checkServiceDockerfile(text: string, ctx: DockerfileContext, fil
   if (!stages.length) return problems;
 
   for (const stage of stages) {
-    const usesService = stage.instructions.some((i) => usesVar(i.args, 'SERVICE'));
-    const declares = stage.instructions.some((i) => i.keyword === 'ARG' && /^SERVICE(=|$)/.test(i.args));
-    if (usesService && !declares) problems.push(`${file}: stage ${stage.name ?? stage.image} uses $SERVICE without "ARG SERVICE" in that stage (it would be empty)`);
+    for (const variable of ['SERVICE', APP_ROOT]) {
+      const uses = stage.instructions.some((i) => usesVar(i.args, variable));
+      const arg = stage.instructions.find((i) => i.keyword === 'ARG' && new RegExp(`^${variable}(=|$)`).test(i.args));
+      if (uses && !arg) problems.push(`${file}: stage ${stage.name ?? stage.image} uses $${variable} without "ARG ${variable}" in that stage (it would be empty)`);
+      // without the default, `--build-arg SERVICE=identity` alone would build from /identity
+      if (variable === APP_ROOT && arg && arg.args !== `${APP_ROOT}=${DEFAULT_APP_ROOT}`) problems.push(`${file}: stage ${stage.name ?? stage.image}: ARG ${arg.args} must default to ${APP_ROOT}=${DEFAULT_APP_ROOT}`);
+    }
   }
 
   const build = stages.find((s) => s.instructions.some((i) => i.keyword === 'RUN' && /nx\s+build\s+"?\$\{?SERVICE\}?"?/.test(i.args)));
@@ -212,43 +222,42 @@ export function checkServiceDockerfile(text: string, ctx: DockerfileContext, fil
   const stopsignal = [...final.instructions].reverse().find((i) => i.keyword === 'STOPSIGNAL')?.args;
   if (stopsignal && stopsignal !== 'SIGTERM') problems.push(`${file}: STOPSIGNAL must be SIGTERM (the services shut down gracefully on it), is ${stopsignal}`);
 
-  for (const service of ctx.serviceNames) {
-    const vars = { SERVICE: service };
-    const project = `services/${service}/project.json`;
+  const runtimeDir = workdirOf(final);
+  const projects = [...ctx.serviceNames.map((name) => [DEFAULT_APP_ROOT, name]), ...ctx.tools.map((name) => ['tools', name])];
+  for (const [root, service] of projects) {
+    const vars = { SERVICE: service, [APP_ROOT]: root };
+    const given = root === DEFAULT_APP_ROOT ? `SERVICE=${service}` : `${APP_ROOT}=${root} SERVICE=${service}`;
+    const project = `${root}/${service}/project.json`;
     if (!exists(project)) {
-      problems.push(`${file}: SERVICE=${service}: ${project} does not exist`);
+      problems.push(`${file}: ${given}: ${project} does not exist`);
       continue;
     }
     const projectName = readJson<Dict>(project)['name'];
-    if (projectName !== service) problems.push(`${file}: "nx build ${service}" needs the Nx project of services/${service} to be named ${service} (is ${String(projectName)})`);
-    const output = webpackOutputDir(service);
-    if (!output) problems.push(`${file}: SERVICE=${service}: services/${service}/webpack.config.js has no output.path = join(__dirname, ...)`);
-    else if (!readText(`services/${service}/webpack.config.js`).match(/generatePackageJson:\s*true/)) {
-      problems.push(`${file}: SERVICE=${service}: webpack.config.js must set generatePackageJson: true (the runtime stage installs from the generated package.json)`);
+    if (projectName !== service) problems.push(`${file}: "nx build ${service}" needs the Nx project of ${root}/${service} to be named ${service} (is ${String(projectName)})`);
+    const output = webpackOutputDir(`${root}/${service}`);
+    if (!output) problems.push(`${file}: ${given}: ${root}/${service}/webpack.config.js has no output.path = join(__dirname, ...)`);
+    else if (!readText(`${root}/${service}/webpack.config.js`).match(/generatePackageJson:\s*true/)) {
+      problems.push(`${file}: ${given}: webpack.config.js must set generatePackageJson: true (the runtime stage installs from the generated package.json)`);
     }
-    // Everything copied out of the build stage lies in the service's build output.
+    // Everything copied out of the build stage lies in the project's build output, and the bundle lands in the
+    // runtime WORKDIR, where CMD expects main.js.
+    let bundleCopied = false;
     for (const stage of stages) {
       for (const copy of stage.instructions.filter((i) => i.keyword === 'COPY' && flagValue(i.args, 'from') === build.name)) {
-        for (const source of withoutFlags(substitute(copy.args, vars)).slice(0, -1)) {
+        const parts = withoutFlags(substitute(copy.args, vars));
+        for (const source of parts.slice(0, -1)) {
           const inRepo = posix.relative(buildDir, posix.resolve(buildDir, source));
           if (inRepo.startsWith('..')) continue;
           if (output && !(inRepo === output || inRepo.startsWith(`${output}/`))) {
-            problems.push(`${file}:${copy.line}: with SERVICE=${service} copies ${inRepo} from the build, but the service builds into ${output}`);
+            problems.push(`${file}:${copy.line}: with ${given} copies ${inRepo} from the build, but the project builds into ${output}`);
           }
+          if (stage === final && inRepo === output && posix.resolve(runtimeDir, parts[parts.length - 1]) === runtimeDir) bundleCopied = true;
         }
       }
     }
-    if (!exists(join(dirname(project), 'src/main.ts'))) problems.push(`${file}: SERVICE=${service}: services/${service}/src/main.ts does not exist`);
+    if (output && !bundleCopied) problems.push(`${file}: with ${given} the final stage must copy ${output}/ into its WORKDIR (${runtimeDir}), where CMD runs main.js`);
+    if (!exists(join(dirname(project), 'src/main.ts'))) problems.push(`${file}: ${given}: ${root}/${service}/src/main.ts does not exist`);
   }
-  // The bundle lands in the runtime WORKDIR, where CMD expects main.js.
-  const runtimeDir = workdirOf(final);
-  const bundleCopied = final.instructions.some((i) => {
-    if (i.keyword !== 'COPY' || flagValue(i.args, 'from') !== build.name) return false;
-    const parts = withoutFlags(i.args);
-    const dest = posix.resolve(runtimeDir, parts[parts.length - 1]);
-    return dest === runtimeDir && parts.slice(0, -1).some((s) => /dist\/services\/\$\{?SERVICE\}?\/?$/.test(s));
-  });
-  if (!bundleCopied) problems.push(`${file}: the final stage must copy dist/services/\${SERVICE}/ into its WORKDIR (${runtimeDir}), where CMD runs main.js`);
   return problems;
 }
 

@@ -2,6 +2,7 @@ import { hostPort, imageTagProblem, asArray, asDict, Dict, isDict } from './repo
 import { containersOf, Resource, resourceId } from './kustomize';
 import { PORTAL_PORT, portalEnvProblems } from './portal';
 import { commandProblems, envProblems, MAIN_ENTRY, ServiceConfig, sharedEnvProblems } from './service-config';
+import { ParseProvisionRequest, PROVISIONER, provisionerProblems, TOPICS_INIT, usesKafka } from './kafka-topics';
 
 const PLACEHOLDER = /REPLACE-ME/;
 
@@ -19,6 +20,8 @@ export interface K8sContext {
   templateSecretValues: Record<string, string>;
   /** frontend/portal/serve.mjs, which the portal container runs. */
   serveMjs: string;
+  /** tools/kafka-provision's own parser of its command line and environment. */
+  parseProvisionRequest: ParseProvisionRequest;
 }
 
 const find = (resources: Resource[], kind: string, name: string) => resources.find((r) => r.kind === kind && r.metadata.name === name);
@@ -102,6 +105,22 @@ function resolvePort(container: Dict, port: unknown): number | undefined {
   if (typeof port === 'number') return ports.some((p) => p['containerPort'] === port) ? port : undefined;
   const named = ports.find((p) => p['name'] === port);
   return named ? Number(named['containerPort']) : undefined;
+}
+
+/** A container and its pod meet the namespace's Pod Security `restricted` level, with resources set. */
+function containerSecurityProblems(where: string, pod: Dict, container: Dict): string[] {
+  const problems: string[] = [];
+  const res = asDict(container['resources']);
+  for (const kind of ['requests', 'limits']) for (const what of ['cpu', 'memory']) if (!asDict(res[kind])[what]) problems.push(`${where}: resources.${kind}.${what} is not set`);
+  const sc = asDict(container['securityContext']);
+  const podSc = asDict(pod['securityContext']);
+  if (sc['runAsNonRoot'] !== true && podSc['runAsNonRoot'] !== true) problems.push(`${where}: runAsNonRoot must be true`);
+  if (sc['readOnlyRootFilesystem'] !== true) problems.push(`${where}: readOnlyRootFilesystem must be true`);
+  if (sc['allowPrivilegeEscalation'] !== false) problems.push(`${where}: allowPrivilegeEscalation must be false`);
+  if (!asArray(asDict(sc['capabilities'])['drop']).includes('ALL')) problems.push(`${where}: capabilities must drop ALL`);
+  if ((sc['runAsUser'] ?? podSc['runAsUser']) === 0) problems.push(`${where}: runs as uid 0`);
+  if (asDict(sc['seccompProfile'] ?? podSc['seccompProfile'])['type'] !== 'RuntimeDefault') problems.push(`${where}: seccompProfile must be RuntimeDefault`);
+  return problems;
 }
 
 /** Every way the rendered Kubernetes manifests can drift from the code. Empty = fine. */
@@ -245,15 +264,8 @@ export function checkK8s(resources: Resource[], ctx: K8sContext): string[] {
     } else if (config) problems.push(`${where}: every Nest service serves /metrics; prometheus.io/scrape must be "true"`);
 
     // resources, security, shutdown, spreading
-    const res = asDict(container['resources']);
-    for (const kind of ['requests', 'limits']) for (const what of ['cpu', 'memory']) if (!asDict(res[kind])[what]) problems.push(`${where}: resources.${kind}.${what} is not set`);
+    problems.push(...containerSecurityProblems(where, pod, container));
     const sc = asDict(container['securityContext']);
-    const podSc = asDict(pod['securityContext']);
-    if (sc['runAsNonRoot'] !== true && podSc['runAsNonRoot'] !== true) problems.push(`${where}: runAsNonRoot must be true`);
-    if (sc['readOnlyRootFilesystem'] !== true) problems.push(`${where}: readOnlyRootFilesystem must be true`);
-    if (sc['allowPrivilegeEscalation'] !== false) problems.push(`${where}: allowPrivilegeEscalation must be false`);
-    if (!asArray(asDict(sc['capabilities'])['drop']).includes('ALL')) problems.push(`${where}: capabilities must drop ALL`);
-    if ((sc['runAsUser'] ?? podSc['runAsUser']) === 0) problems.push(`${where}: runs as uid 0`);
     if (typeof pod['terminationGracePeriodSeconds'] !== 'number') problems.push(`${where}: terminationGracePeriodSeconds is not set`);
     const spread = asArray(pod['topologySpreadConstraints']).map(asDict);
     if (!spread.length) problems.push(`${where}: no topologySpreadConstraints`);
@@ -277,6 +289,33 @@ export function checkK8s(resources: Resource[], ctx: K8sContext): string[] {
   }
   for (const service of ctx.serviceNames) {
     problems.push(...sharedEnvProblems(`${ctx.profile}: service ${service}`, processes.filter((p) => p.service === service), envs));
+  }
+
+  // -- the topics: the kafka-topics Job (tools/kafka-provision) creates them on the brokers and in the namespace the
+  //    services use, bounded and retried, as a restricted pod
+  const job = find(resources, 'Job', TOPICS_INIT);
+  if (!job) problems.push(`${ctx.profile}: no Job ${TOPICS_INIT}: nothing creates the Kafka topics the services wait for`);
+  else {
+    const where = `${ctx.profile}: Job ${TOPICS_INIT}`;
+    const spec = asDict(job['spec']);
+    for (const field of ['backoffLimit', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished']) {
+      if (typeof spec[field] !== 'number') problems.push(`${where}: spec.${field} is not set`);
+    }
+    const pod = asDict(asDict(spec['template'])['spec']);
+    if (pod['restartPolicy'] !== 'Never' && pod['restartPolicy'] !== 'OnFailure') problems.push(`${where}: restartPolicy must be Never or OnFailure (is ${String(pod['restartPolicy'] ?? 'unset')})`);
+    const container = asArray(pod['containers']).map(asDict).find((c) => c['name'] === TOPICS_INIT);
+    if (!container) problems.push(`${where}: no container named ${TOPICS_INIT}`);
+    else {
+      const image = String(container['image'] ?? '');
+      const imageProblem = imageTagProblem(image);
+      if (imageProblem) problems.push(`${where}: ${imageProblem}`);
+      if (!new RegExp(`/${PROVISIONER}([:@]|$)`).test(image)) problems.push(`${where}: image ${image} is not the ${PROVISIONER} image`);
+      const env = containerEnv(resources, container, where, ctx, problems);
+      const users = [...envs].filter(([name]) => usesKafka(ctx.services.get(name) as ServiceConfig)).map(([name, userEnv]) => ({ name, env: userEnv }));
+      const command = [...asArray(container['command']), ...asArray(container['args'])].map(String);
+      problems.push(...provisionerProblems(where, command.length ? command : undefined, env, users, ctx.parseProvisionRequest));
+      problems.push(...containerSecurityProblems(where, pod, container));
+    }
   }
 
   // -- Ingress: /api to the gateway, everything else to the portal; backends exist
