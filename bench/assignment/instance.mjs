@@ -11,20 +11,10 @@
 // with the library's `topKCandidates` — that is the "candidate generation" time in the table.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mix32, seededRandom } from '../../libs/seeded-random/src/lib/seeded-random.ts';
 
 const D = 8;
 
-/** mulberry32: small, fast, seedable PRNG. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(next) {
   const u = Math.max(next(), 1e-12);
@@ -33,13 +23,7 @@ function gaussian(next) {
 
 /** Integer hash of (seed, i, j) → 32 bits (murmur3 finaliser on a mixed key). */
 function hash3(seed, i, j) {
-  let h = Math.imul(i, 0x9e3779b1) ^ Math.imul(j + 0x7f4a7c15, 0x85ebca77) ^ seed;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return mix32(Math.imul(i, 0x9e3779b1) ^ Math.imul(j + 0x7f4a7c15, 0x85ebca77) ^ seed);
 }
 
 export const SIZES = {
@@ -53,7 +37,7 @@ export const SIZES = {
  * Returns the problem (typed arrays) and the time spent on candidate generation.
  */
 export function generate(lib, { n, m, regions, k = 30, seed = 20261125 }) {
-  const next = rng(seed);
+  const next = seededRandom(seed);
   // Region weights: uneven (1 / (r + 2)), shared by customers and managers.
   const weights = Array.from({ length: regions }, (_, r) => 1 / (r + 2));
   const total = weights.reduce((a, b) => a + b, 0);

@@ -11,6 +11,9 @@
  * Deterministic: every pair draws from its own random stream, seeded by (seed, customer, manager), so a pair's
  * outcome depends neither on the order of the pairs nor on which other pairs are simulated.
  */
+// Node runs this tool from source (type stripping), which cannot resolve tsconfig path aliases.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { hashString, seededRandom } from '../../../libs/seeded-random/src/lib/seeded-random.ts';
 import type { GeneratedCustomer } from './customers.ts';
 import type { GeneratedManager } from './managers.ts';
 
@@ -81,33 +84,6 @@ export function pairQuality(customer: GeneratedCustomer, manager: GeneratedManag
   return { observable, hidden, total };
 }
 
-/** 32-bit FNV-1a of a string, then a murmur3 finaliser. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** mulberry32: small, fast, seedable. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function gaussian(next: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
 }
@@ -116,7 +92,7 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** One pair's outcome; the same (customer, manager, seed, utilisation) always gives the same outcome. */
 export function simulateOutcome(customer: GeneratedCustomer, manager: GeneratedManager, seed: number, utilisation = 0.5): SimulatedOutcome {
-  const next = seededRandom(hash(`${seed}|${customer.externalRef}|${manager.employeeNo}`));
+  const next = seededRandom(hashString(`${seed}|${customer.externalRef}|${manager.employeeNo}`));
   const q = pairQuality(customer, manager, utilisation).total;
   const pair = { customerRef: customer.externalRef, employeeNo: manager.employeeNo };
   if (next() >= sigmoid(0.6 + q)) return { ...pair, accepted: false, satisfaction: null, retained: null, aumGrowth12m: null };
@@ -158,7 +134,7 @@ export function samplePairs(
   seed: number,
 ): FeedbackPair[] {
   if (customers.length === 0 || managers.length === 0) return [];
-  const next = seededRandom(hash(`pairs|${seed}`));
+  const next = seededRandom(hashString(`pairs|${seed}`));
   const pick = <T>(xs: readonly T[]): T => xs[Math.min(xs.length - 1, Math.floor(next() * xs.length))] as T;
   const byCity = new Map<string, GeneratedManager[]>();
   for (const m of managers) byCity.set(m.city, [...(byCity.get(m.city) ?? []), m]);
@@ -179,7 +155,7 @@ export function samplePairs(
 
 /** A deterministic RFC 4122 (version 4 layout) UUID for a generated entity's reference. */
 export function uuidFor(ref: string): string {
-  const hex = [1, 2, 3, 4].map((k) => hash(`${k}|${ref}`).toString(16).padStart(8, '0')).join('');
+  const hex = [1, 2, 3, 4].map((k) => hashString(`${k}|${ref}`).toString(16).padStart(8, '0')).join('');
   const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -1,5 +1,6 @@
 import { exactOptimum } from '../testing/exact';
-import { prng, problemOf, randomProblem } from '../testing/random';
+import { seededRandom } from '@relationship/seeded-random';
+import { problemOf, randomProblem } from '../testing/random';
 import { solveAuction } from './auction';
 import { solveGreedy } from './greedy';
 import { evaluateAssignment, InvalidProblemError } from './problem';
@@ -18,7 +19,7 @@ function expectFeasible(p: AssignmentProblem, r: AssignmentResult): void {
 
 describe('solveAuction', () => {
   it('never exceeds a capacity and is within n·ε of the exact optimum on random instances', () => {
-    const next = prng(7);
+    const next = seededRandom(7);
     for (let t = 0; t < 150; t++) {
       const p = randomProblem(
         {
@@ -43,7 +44,7 @@ describe('solveAuction', () => {
   });
 
   it('agrees with the exact optimum with ε-scaling (reverse repair of stale capacity)', () => {
-    const next = prng(13);
+    const next = seededRandom(13);
     for (let t = 0; t < 100; t++) {
       const p = randomProblem(
         { bidders: 5 + Math.floor(next() * 30), managers: 2 + Math.floor(next() * 6), density: 0.6, maxCapacity: 6 },
@@ -60,7 +61,7 @@ describe('solveAuction', () => {
   });
 
   it('agrees with the exact optimum on the warm-started path (sampling forced on small instances)', () => {
-    const next = prng(11);
+    const next = seededRandom(11);
     for (let t = 0; t < 40; t++) {
       const p = randomProblem(
         { bidders: 40 + Math.floor(next() * 60), managers: 3 + Math.floor(next() * 8), density: 0.5, maxCapacity: 12 },
@@ -75,7 +76,7 @@ describe('solveAuction', () => {
   });
 
   it('is at least as good as greedy, which never beats the optimum', () => {
-    const next = prng(5);
+    const next = seededRandom(5);
     for (let t = 0; t < 60; t++) {
       const p = randomProblem({ bidders: 25, managers: 5, density: 0.6, maxCapacity: 5 }, next);
       const exact = exactOptimum(p);
@@ -88,7 +89,7 @@ describe('solveAuction', () => {
   });
 
   it('handles the stability bonus exactly on random instances', () => {
-    const next = prng(23);
+    const next = seededRandom(23);
     for (let t = 0; t < 60; t++) {
       const p = randomProblem(
         { bidders: 20, managers: 5, density: 0.6, maxCapacity: 6, stabilityBonus: next() * 15 },
@@ -201,7 +202,7 @@ describe('solveAuction', () => {
   });
 
   it('is deterministic', () => {
-    const p = randomProblem({ bidders: 400, managers: 20, density: 0.3, maxCapacity: 25, decimals: 0 }, prng(99));
+    const p = randomProblem({ bidders: 400, managers: 20, density: 0.3, maxCapacity: 25, decimals: 0 }, seededRandom(99));
     const a = solveAuction(p);
     const b = solveAuction(p);
     expect(Array.from(a.assignment)).toEqual(Array.from(b.assignment));
@@ -262,7 +263,7 @@ describe('solveAuction', () => {
     });
 
     it('stops at maxBids with a feasible (partial) assignment', () => {
-      const p = randomProblem({ bidders: 200, managers: 5, density: 0.9, maxCapacity: 10 }, prng(3));
+      const p = randomProblem({ bidders: 200, managers: 5, density: 0.9, maxCapacity: 10 }, seededRandom(3));
       const r = solveAuction(p, { maxBids: 5 });
       expectFeasible(p, r);
       expect(r.epsilonBound).toBeUndefined();
@@ -313,7 +314,7 @@ describe('households (demand > 1)', () => {
   }
 
   it('assigns each household as one unit, never exceeds capacity, and certifies its gap', () => {
-    const next = prng(31);
+    const next = seededRandom(31);
     for (let t = 0; t < 120; t++) {
       const n = 2 + Math.floor(next() * 6);
       const m = 1 + Math.floor(next() * 3);

@@ -1,4 +1,5 @@
-import { prng, problemOf } from '../testing/random';
+import { seededRandom } from '@relationship/seeded-random';
+import { problemOf } from '../testing/random';
 import { groupBy, topKCandidates } from './candidates';
 import { solveGreedy } from './greedy';
 import { dualBound, prepareProblem } from './problem';
@@ -76,7 +77,7 @@ describe('groupBy', () => {
 describe('topKCandidates', () => {
   const n = 60;
   const m = 40;
-  const next = prng(17);
+  const next = seededRandom(17);
   // Integer scores: plenty of ties; NaN marks excluded pairs.
   const table = Array.from({ length: n }, () =>
     Array.from({ length: m }, () => (next() < 0.1 ? NaN : Math.floor(next() * 20))),

@@ -4,6 +4,7 @@
 /// <reference path="./ml-logistic-regression.d.ts" />
 import type { CustomerMatchSnapshot, ManagerMatchSnapshot } from '@relationship/contracts';
 import { type ManagerLoad, scorePair } from '@relationship/match-scoring';
+import { hashString } from '@relationship/seeded-random';
 import LogisticRegression from 'ml-logistic-regression';
 import { Matrix } from 'ml-matrix';
 import { FEATURES, type Feature, featureVector, type FeatureVector } from './features';
@@ -85,24 +86,9 @@ export type TrainResult =
 
 export const TRAINER_LIBRARY = 'ml-logistic-regression@2.0.0';
 
-/** 32-bit FNV-1a with a murmur3 finaliser. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 /** Deterministic held-out split by (seed, key): the same key always lands on the same side. */
 export function isHeldOut(key: string, seed: number, fraction: number): boolean {
-  return hash(`${seed}|${key}`) / 4294967296 < fraction;
+  return hashString(`${seed}|${key}`) / 4294967296 < fraction;
 }
 
 /**
@@ -167,7 +153,7 @@ export function trainModel(examples: readonly TrainingExample[], options: TrainO
     trainedAt,
     trainer: { library: TRAINER_LIBRARY, numSteps, learningRate },
   };
-  draft.version = options.version ?? `lr-${trainedAt.replace(/[-:]/g, '').slice(0, 15)}-${hash(JSON.stringify(draft.coefficients)).toString(16).padStart(8, '0')}`;
+  draft.version = options.version ?? `lr-${trainedAt.replace(/[-:]/g, '').slice(0, 15)}-${hashString(JSON.stringify(draft.coefficients)).toString(16).padStart(8, '0')}`;
   draft.metrics = evaluate(draft, holdout, options.alpha ?? 0.3, train);
   return { status: 'trained', model: LearnedModelSchema.parse(draft) };
 }

@@ -1,19 +1,13 @@
 import { CERTIFICATIONS, LANGUAGES, MANAGER_AVAILABILITY, MANAGER_TITLES, NEEDS, RISK_LEVELS, SEGMENTS } from '@relationship/contracts';
 import type { CustomerMatchSnapshot, ManagerMatchSnapshot } from '@relationship/contracts';
+import { seededRandom } from '@relationship/seeded-random';
 import { compileManagers, scoreRowCompiled } from './compiled';
 import { DEFAULT_WEIGHTS, type FactorWeights } from './factors';
 import { scorePair } from './score';
 
-/** A small deterministic generator (mulberry32), so a failure names a reproducible case. */
+/** A seeded generator, so a failure names a reproducible case. */
 function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
   const some = <T>(xs: readonly T[], max: number): T[] => Array.from({ length: Math.floor(next() * (max + 1)) }, () => pick(xs));
   return { next, pick, some };

@@ -4,20 +4,10 @@
  * score weighs little (performance, a proxy of skill) or not at all (seniority for wealthy customers), so a model
  * that learns from them should rank held-out pairs better than the rule score. Deterministic for a seed.
  */
+import { seededRandom } from '@relationship/seeded-random';
 import type { CustomerMatchSnapshot, ManagerMatchSnapshot } from '@relationship/contracts';
 import { exclusions } from '@relationship/match-scoring';
 import { type FeedbackOutcome, toExample, type TrainingExample } from '../train';
-
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NEEDS = ['wealth_management', 'retirement', 'mortgage_loans', 'insurance', 'education', 'deposits', 'credit_card'] as const;
 const INTERESTS = ['golf', 'tea', 'travel', 'wine', 'reading', 'music'];
@@ -38,7 +28,7 @@ export interface SimulatedPair {
 }
 
 export function simulate(pairs: number, seed: number, options: { consentRate?: number } = {}): SimulatedPair[] {
-  const next = prng(seed);
+  const next = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
   const managers = Array.from({ length: 60 }, (_, j) => {
     const rank = Math.min(4, Math.floor(next() * 5));

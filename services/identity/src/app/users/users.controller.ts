@@ -11,9 +11,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '@relationship/auth';
-import { ReqMeta, type RequestMeta } from '@relationship/service-kit';
+import { ReqMeta, uuidParam, type RequestMeta } from '@relationship/service-kit';
 import { auditContextOf } from '../audit/audit-context';
-import { uuidParam } from '../common/uuid-param.pipe';
 import { ChangeRoleDto } from './dto/change-role.dto';
 import { CreateUserDto } from './dto/create-user.dto';
 import { DeactivateUserDto } from './dto/deactivate-user.dto';
@@ -44,8 +43,8 @@ export class UsersController {
   @ApiOperation({ summary: 'List accounts, newest first' })
   @ApiOkResponse({ type: UserPageView })
   async list(@Query() query: ListUsersQueryDto, @CurrentUser() caller: AuthUser): Promise<UserPageView> {
-    const { items, total } = await this.usersService.search(query);
-    return { items: items.map((u) => toUserView(u, caller)), total, page: query.page, pageSize: query.pageSize };
+    const page = await this.usersService.search(query);
+    return { ...page, items: page.items.map((u) => toUserView(u, caller)) };
   }
 
   @Get(':id')

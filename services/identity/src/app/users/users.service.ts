@@ -3,6 +3,7 @@ import { BadRequestException, ConflictException, Inject, Injectable, NotFoundExc
 import { OutboxService } from '@relationship/messaging';
 import { UserDeactivated, UserRegistered, UserRoleChanged, type Role } from '@relationship/contracts';
 import { isDuplicateKeyError } from '@relationship/persistence';
+import type { Page } from '@relationship/service-kit';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../config';
@@ -105,7 +106,7 @@ export class UsersService {
     return user;
   }
 
-  async search(search: UserSearch): Promise<{ items: User[]; total: number }> {
+  async search(search: UserSearch): Promise<Page<User>> {
     const where: FilterQuery<User> = {};
     if (search.role) where.role = search.role;
     const q = search.q?.trim();
@@ -118,7 +119,7 @@ export class UsersService {
       limit: search.pageSize,
       offset: (search.page - 1) * search.pageSize,
     });
-    return { items, total };
+    return { items, total, page: search.page, pageSize: search.pageSize };
   }
 
   async changeRole(id: string, role: Role, context: AuditContext): Promise<User> {

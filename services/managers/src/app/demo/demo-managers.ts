@@ -1,5 +1,6 @@
 import { BRANCH_CATALOG, HQ_BRANCH_ID } from '@relationship/contracts';
 import type { Certification, Language, ManagerTitle, Need, Segment } from '@relationship/contracts';
+import { seededRandom } from '@relationship/seeded-random';
 import type { ManagerFields } from '../registry/manager-rules';
 
 /**
@@ -15,18 +16,6 @@ export interface DemoManager {
   fields: ManagerFields;
   leave?: { leaveFrom: string; leaveUntil: string; coverEmployeeNo: string | null };
   left?: boolean;
-}
-
-/** mulberry32: small, fast, good enough for demo data, and the same on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '林', '罗', '高', '梁', '宋', '郑', '谢', '韩', '唐', '冯', '许', '邓', '曹'];

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { Branch } from '../branches/branch.entity';
 import { BranchesService } from '../branches/branches.service';
 import { inTransaction } from '@relationship/persistence';
-import type { WriteContext } from '@relationship/service-kit';
+import type { Page, WriteContext } from '@relationship/service-kit';
 import type { ListManagersQuery, ManagerFilterQuery, ManagerSort } from './dto/list-managers.query';
 import { Manager } from './manager.entity';
 import {
@@ -56,11 +56,6 @@ export interface AvailabilityChange {
   leaveFrom?: string | null;
   leaveUntil?: string | null;
   coverManagerId?: string | null;
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
 }
 
 export const ENTITY_TYPE = 'manager';
@@ -134,7 +129,7 @@ export class ManagersService {
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize);
     const [items, total] = await qb.getResultAndCount();
-    return { items, total };
+    return { items, total, page: query.page, pageSize: query.pageSize };
   }
 
   /** Every manager matching the filter, in employee-number order, a page at a time (for the CSV export). */

@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { ForbiddenException, Injectable } from '@nestjs/common';
+import type { Page } from '@relationship/service-kit';
 import type { Viewer } from '../domain/masking';
 import { ManagerAccountsService } from '../manager-accounts/manager-accounts.service';
 import type { Portrait } from '../domain/portrait';
@@ -10,14 +11,10 @@ import { ValueHolders } from './value-holders';
 import type { SearchQueryDto } from './dto/search-query.dto';
 import { buildSearchSql, COUNT_CAP, type SearchFilter } from './search-query';
 
-export interface PortraitPage {
-  items: Portrait[];
-  /** Matches, counted up to COUNT_CAP. */
-  total: number;
+/** A page whose total counts matches up to COUNT_CAP. */
+export interface PortraitPage extends Page<Portrait> {
   /** False when there are more than COUNT_CAP matches (total is then COUNT_CAP). */
   totalExact: boolean;
-  page: number;
-  pageSize: number;
 }
 
 @Injectable()

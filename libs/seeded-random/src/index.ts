@@ -1,0 +1,1 @@
+export { fnv1a32, hashString, mix32, seededRandom } from './lib/seeded-random';
