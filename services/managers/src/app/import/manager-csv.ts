@@ -1,52 +1,54 @@
+import type { ManagerAvailability } from '@relationship/contracts';
 import {
-  CERTIFICATIONS,
-  LANGUAGES,
-  MANAGER_AVAILABILITY,
-  MANAGER_TITLES,
-  NEEDS,
-  SEGMENTS,
-  type ManagerAvailability,
-} from '@relationship/contracts';
-import { csvWriter, date, findRepeats, list, LIST_SEPARATOR, number, oneOf, PROBLEM_VALUE_MAX, text, uuid, validateRecord, type CsvCell, type CsvProblem, type CsvRecord } from '@relationship/csv';
-import { z } from 'zod';
-import { CODE_PATTERN, leaveProblems, LIMITS, normalizeEmail, PHONE_PATTERN, type ManagerFields } from '../registry/manager-rules';
+  csvWriter,
+  findRepeats,
+  LIST_SEPARATOR,
+  PROBLEM_VALUE_MAX,
+  requireColumns,
+  ruleColumn,
+  validateRecord,
+  type CsvCell,
+  type CsvProblem,
+  type CsvRecord,
+} from '@relationship/csv';
+import { leaveProblems, MANAGER_REQUIRED_ON_CREATE, MANAGER_RULES, normaliseEmail, PERFORMANCE_RULES } from '@relationship/domain-rules';
+import type { ManagerFields } from '../registry/manager-rules';
 
-const CODE_MESSAGE = 'may contain only letters, digits, "_" and "-"';
-const code = (maxLength: number) => text({ maxLength, pattern: CODE_PATTERN, patternMessage: CODE_MESSAGE });
-const emailSyntax = { test: (value: string) => z.regexes.email.test(value.toLowerCase()) };
+const R = MANAGER_RULES;
 
 /**
  * The managers CSV: one header row with these column names (any order, any case), comma-delimited, lists inside a
  * cell separated by ";" (as in the profiles CSV), dates as YYYY-MM-DD. The export writes exactly these columns, so an
  * exported file imports again. The cover manager is named by employee number, so files move between environments.
+ * Each column follows the field's rule in MANAGER_RULES, and the required ones are those of POST /api/managers.
  */
-export const MANAGER_CSV_COLUMNS = {
-  employeeNo: code(LIMITS.employeeNo).required(),
-  displayName: text({ maxLength: LIMITS.displayName }).required(),
-  // Checked against the branch list by validateCsvRecord.
-  branchId: text().required(),
-  title: oneOf(MANAGER_TITLES).required(),
-  level: number({ min: 1, max: 10, integer: true }).required(),
-  expertise: list({ allowed: NEEDS }),
-  certifications: list({ allowed: CERTIFICATIONS }),
-  languages: list({ allowed: LANGUAGES }).required(),
-  segmentsServed: list({ allowed: SEGMENTS }).required(),
-  interests: list({
-    item: { test: (v) => v.length <= LIMITS.interest && CODE_PATTERN.test(v), describe: `a code (letters, digits, "_" and "-", at most ${LIMITS.interest})` },
-    max: LIMITS.interests,
-  }),
-  capacity: number({ min: 0, max: LIMITS.capacity, integer: true }).required(),
-  availability: oneOf(MANAGER_AVAILABILITY).orElse('active' as const),
-  leaveFrom: date(),
-  leaveUntil: date(),
-  coverEmployeeNo: code(LIMITS.employeeNo),
-  satisfaction: number({ min: 0, max: 5, decimals: 2 }),
-  retention: number({ min: 0, max: 1, decimals: 3 }),
-  aumGrowth: number({ min: -1, max: 10, decimals: 3 }),
-  email: text({ maxLength: LIMITS.email, pattern: emailSyntax, patternMessage: 'must be an email address' }),
-  phone: text({ maxLength: LIMITS.phone, pattern: PHONE_PATTERN, patternMessage: 'must be a phone number (digits, spaces, "-", optional leading "+")' }),
-  userId: uuid(),
-};
+export const MANAGER_CSV_COLUMNS = requireColumns(
+  {
+    employeeNo: ruleColumn(R.employeeNo),
+    displayName: ruleColumn(R.displayName),
+    // Also checked against the branch list by validateCsvRecord.
+    branchId: ruleColumn(R.branchId),
+    title: ruleColumn(R.title),
+    level: ruleColumn(R.level),
+    expertise: ruleColumn(R.expertise),
+    certifications: ruleColumn(R.certifications),
+    languages: ruleColumn(R.languages),
+    segmentsServed: ruleColumn(R.segmentsServed),
+    interests: ruleColumn(R.interests),
+    capacity: ruleColumn(R.capacity),
+    availability: ruleColumn(R.availability).orElse('active' as const),
+    leaveFrom: ruleColumn(R.leaveFrom),
+    leaveUntil: ruleColumn(R.leaveUntil),
+    coverEmployeeNo: ruleColumn(R.employeeNo),
+    satisfaction: ruleColumn(PERFORMANCE_RULES.satisfaction),
+    retention: ruleColumn(PERFORMANCE_RULES.retention),
+    aumGrowth: ruleColumn(PERFORMANCE_RULES.aumGrowth),
+    email: ruleColumn(R.email),
+    phone: ruleColumn(R.phone),
+    userId: ruleColumn(R.userId),
+  },
+  MANAGER_REQUIRED_ON_CREATE,
+);
 export type CsvColumn = keyof typeof MANAGER_CSV_COLUMNS;
 export const CSV_COLUMNS = Object.keys(MANAGER_CSV_COLUMNS) as CsvColumn[];
 
@@ -75,7 +77,7 @@ export function validateCsvRecord(record: CsvRecord, knownBranches: ReadonlySet<
   }
   if (!values || problems.length) return { row: null, problems };
   const { satisfaction, retention, aumGrowth, email, userId, ...fields } = values;
-  return { row: { row: record.row, fields: { ...fields, userId, email: normalizeEmail(email), performance: { satisfaction, retention, aumGrowth } } }, problems };
+  return { row: { row: record.row, fields: { ...fields, userId, email: normaliseEmail(email), performance: { satisfaction, retention, aumGrowth } } }, problems };
 }
 
 /** What the database already holds, for the checks across rows. */

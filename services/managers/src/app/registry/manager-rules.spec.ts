@@ -2,8 +2,6 @@ import { ManagerMatchSnapshot } from '@relationship/contracts';
 import {
   changedFieldsBetween,
   fieldValues,
-  isCalendarDate,
-  leaveProblems,
   maskForAudit,
   pendingEmployeeNo,
   pick,
@@ -11,6 +9,7 @@ import {
   todayInShanghai,
   type ManagerState,
 } from './manager-rules';
+import { isCalendarDate, leaveProblems } from '@relationship/domain-rules';
 
 const manager = (overrides: Partial<ManagerState> = {}): ManagerState => ({
   id: '7d0c4f3e-2b1a-4c5d-8e9f-0a1b2c3d4e5f',

@@ -9,7 +9,10 @@ import {
 } from '@relationship/contracts';
 import { maskEmail, maskPhone } from '@relationship/service-kit';
 
-/** Pure rules of the registry, shared by the HTTP API, the CSV import, the demo seed and the account link. */
+/**
+ * Pure logic of the registry (snapshots, changes, audit values), shared by the HTTP API, the CSV import, the demo seed
+ * and the account link. The field rules themselves are MANAGER_RULES in libs/domain-rules.
+ */
 
 export interface Performance {
   satisfaction: number | null;
@@ -67,69 +70,6 @@ export interface ManagerState {
   email?: string | null;
   phone?: string | null;
   version: number;
-}
-
-/** A problem with one input field; the HTTP layer turns these into a 400 naming the field. */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-export const CODE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-/** Same syntax identity uses for accounts, so a linked manager's address looks the same on both sides. */
-export const PHONE_PATTERN = /^\+?[0-9][0-9 -]{5,30}$/;
-
-export const LIMITS = {
-  employeeNo: 64,
-  displayName: 100,
-  branchId: 16,
-  interest: 64,
-  interests: 50,
-  email: 254,
-  phone: 32,
-  reason: 500,
-  capacity: 100_000,
-} as const;
-
-export function isCalendarDate(value: string): boolean {
-  if (!DATE_PATTERN.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
-
-export function normalizeEmail(email: string | null | undefined): string | null {
-  const value = email?.trim().toLowerCase();
-  return value ? value : null;
-}
-
-export interface LeaveState {
-  availability: ManagerAvailability;
-  leaveFrom: string | null;
-  leaveUntil: string | null;
-  coverManagerId: string | null;
-}
-
-/**
- * The leave window and cover manager belong to `on_leave` only; the window must not end before it starts; nobody
- * covers for themselves. Whether the cover exists and is active needs the database (the service checks that).
- */
-export function leaveProblems(state: LeaveState, selfId?: string | null, names: Partial<Record<keyof LeaveState, string>> = {}): FieldProblem[] {
-  const name = (key: keyof LeaveState) => names[key] ?? key;
-  const problems: FieldProblem[] = [];
-  if (state.availability !== 'on_leave') {
-    for (const key of ['leaveFrom', 'leaveUntil', 'coverManagerId'] as const) {
-      if (state[key] !== null) problems.push({ field: name(key), message: `${name(key)} is only allowed when availability is on_leave` });
-    }
-    return problems;
-  }
-  if (state.leaveFrom && state.leaveUntil && state.leaveUntil < state.leaveFrom) {
-    problems.push({ field: name('leaveUntil'), message: `${name('leaveUntil')} must not be before ${name('leaveFrom')}` });
-  }
-  if (selfId && state.coverManagerId === selfId) {
-    problems.push({ field: name('coverManagerId'), message: `${name('coverManagerId')} must be another manager, not the manager on leave` });
-  }
-  return problems;
 }
 
 /** The match-relevant snapshot carried whole in every manager event; no names of customers, no contact data. */

@@ -12,18 +12,15 @@ import { inTransaction } from '@relationship/persistence';
 import type { Page, WriteContext } from '@relationship/service-kit';
 import type { ListManagersQuery, ManagerFilterQuery, ManagerSort } from './dto/list-managers.query';
 import { Manager } from './manager.entity';
+import { isCalendarDate, leaveProblems, normaliseEmail, type FieldProblem } from '@relationship/domain-rules';
 import {
   changedFieldsBetween,
   fieldValues,
-  isCalendarDate,
-  leaveProblems,
   maskForAudit,
-  normalizeEmail,
   pendingEmployeeNo,
   pick,
   snapshotOf,
   todayInShanghai,
-  type FieldProblem,
   type ManagerFields,
   type Performance,
 } from './manager-rules';
@@ -223,7 +220,7 @@ export class ManagersService {
       satisfaction: input.performance.satisfaction,
       retention: input.performance.retention,
       aumGrowth: input.performance.aumGrowth,
-      email: normalizeEmail(input.email),
+      email: normaliseEmail(input.email),
       phone: input.phone,
       version: 1,
       createdAt: now,
@@ -256,7 +253,7 @@ export class ManagersService {
         for (const key of simple) {
           if (patch[key] !== undefined) (manager as unknown as Record<string, unknown>)[key] = patch[key];
         }
-        if (patch.email !== undefined) manager.email = normalizeEmail(patch.email);
+        if (patch.email !== undefined) manager.email = normaliseEmail(patch.email);
         if (patch.performance) {
           for (const key of ['satisfaction', 'retention', 'aumGrowth'] as const) {
             if (patch.performance[key] !== undefined) manager[key] = patch.performance[key];
@@ -351,7 +348,7 @@ export class ManagersService {
     if (user.role !== 'manager') return 'skipped';
     if (await tx.count(Manager, { userId: user.userId })) return 'skipped';
     const context: WriteContext = { actor: null, requestId: null, correlationId, reason: 'account registered in identity' };
-    const email = normalizeEmail(user.email);
+    const email = normaliseEmail(user.email);
     const byEmail = email ? await tx.findOne(Manager, { email }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
 
     if (byEmail && !byEmail.userId) {
@@ -424,7 +421,7 @@ export class ManagersService {
     if (fields.employeeNo && (await tx.count(Manager, { employeeNo: fields.employeeNo, ...others }))) {
       throw new ConflictException(`employeeNo ${fields.employeeNo} is already used by another manager`);
     }
-    const email = normalizeEmail(fields.email);
+    const email = normaliseEmail(fields.email);
     if (email && (await tx.count(Manager, { email, ...others }))) throw new ConflictException('email is already used by another manager');
     if (fields.userId && (await tx.count(Manager, { userId: fields.userId, ...others }))) {
       throw new ConflictException('userId is already linked to another manager');

@@ -1,4 +1,3 @@
-import { PageQueryDto } from '@relationship/service-kit';
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import {
   CERTIFICATIONS,
@@ -13,9 +12,11 @@ import {
   type Segment,
 } from '@relationship/contracts';
 import { Transform } from 'class-transformer';
+import { CODE_PATTERN, MANAGER_RULES } from '@relationship/domain-rules';
+import { FollowsRule, PageQueryDto } from '@relationship/service-kit';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { CODE_PATTERN, LIMITS } from '../manager-rules';
-import { trimmed } from './manager-input.dto';
+
+const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export const MANAGER_SORTS = [
   'employeeNo',
@@ -37,12 +38,7 @@ export type ManagerSort = (typeof MANAGER_SORTS)[number];
 
 /** Filters shared by the list and the CSV export; every one is optional and they combine with AND. */
 export class ManagerFilterQuery {
-  @ApiPropertyOptional({ maxLength: LIMITS.branchId, example: 'SH-PD-001' })
-  @IsOptional()
-  @Transform(trimmed)
-  @IsString()
-  @MaxLength(LIMITS.branchId)
-  @Matches(CODE_PATTERN, { message: 'branchId must be a branch code such as SH-PD-001' })
+  @FollowsRule(MANAGER_RULES.branchId, { example: 'SH-PD-001' })
   branchId?: string;
 
   @ApiPropertyOptional({ maxLength: 32, example: 'east' })

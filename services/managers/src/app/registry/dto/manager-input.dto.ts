@@ -1,78 +1,21 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  CERTIFICATIONS,
-  LANGUAGES,
-  MANAGER_AVAILABILITY,
-  MANAGER_TITLES,
-  NEEDS,
-  SEGMENTS,
-  type Certification,
-  type Language,
-  type ManagerAvailability,
-  type ManagerTitle,
-  type Need,
-  type Segment,
-} from '@relationship/contracts';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsDefined,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
-import { z } from 'zod';
-import { CODE_PATTERN, DATE_PATTERN, LIMITS, PHONE_PATTERN } from '../manager-rules';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { MANAGER_REQUIRED_ON_CREATE, MANAGER_RULES, PERFORMANCE_RULES, REASON_RULE } from '@relationship/domain-rules';
+import type { Certification, Language, ManagerAvailability, ManagerTitle, Need, Segment } from '@relationship/contracts';
+import { FollowsRule, RequiredFields } from '@relationship/service-kit';
+import { Type } from 'class-transformer';
+import { IsDefined, IsInt, IsOptional, Min, ValidateIf, ValidateNested } from 'class-validator';
 
-/** The address syntax the contracts accept, so a valid request never produces an invalid event. */
-export const EMAIL_PATTERN = z.regexes.email;
-
-export const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimmedLowercase = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
-/**
- * A present field must be valid (null included); an absent one is left alone (PATCH) unless the DTO class lists it
- * in its static `required` (POST), so one set of rules serves both.
- */
-const present = (name: string) =>
-  ValidateIf((object: object, value: unknown) => value !== undefined || requiredFieldsOf(object).includes(name));
-
-function requiredFieldsOf(object: object): readonly string[] {
-  return (object.constructor as { required?: readonly string[] }).required ?? [];
-}
+/** Every constraint comes from MANAGER_RULES (libs/domain-rules), which the CSV import reads too. */
+const R = MANAGER_RULES;
 
 export class PerformanceDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 5, nullable: true, type: Number, example: 4.6, description: 'customer satisfaction, 0–5' })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 })
-  @Min(0)
-  @Max(5)
+  @FollowsRule(PERFORMANCE_RULES.satisfaction, { example: 4.6, description: 'customer satisfaction, 0–5' })
   satisfaction?: number | null;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1, nullable: true, type: Number, example: 0.92, description: 'share of the book retained, 0–1' })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
-  @Min(0)
-  @Max(1)
+  @FollowsRule(PERFORMANCE_RULES.retention, { example: 0.92, description: 'share of the book retained, 0–1' })
   retention?: number | null;
 
-  @ApiPropertyOptional({ minimum: -1, maximum: 10, nullable: true, type: Number, example: 0.12, description: 'AUM growth of the book as a fraction (0.12 = +12 %)' })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
-  @Min(-1)
-  @Max(10)
+  @FollowsRule(PERFORMANCE_RULES.aumGrowth, { example: 0.12, description: 'AUM growth of the book as a fraction (0.12 = +12 %)' })
   aumGrowth?: number | null;
 }
 
@@ -81,129 +24,56 @@ export class PerformanceDto {
  * essential ones required. Capacity and availability have their own endpoints and events once a manager exists.
  */
 export class ManagerFieldsDto {
-  @ApiPropertyOptional({ maxLength: LIMITS.employeeNo, pattern: CODE_PATTERN.source, example: 'RM100231' })
-  @present('employeeNo')
-  @IsDefined()
-  @Transform(trimmed)
-  @IsString()
-  @MaxLength(LIMITS.employeeNo)
-  @Matches(CODE_PATTERN, { message: 'employeeNo may contain only letters, digits, "_" and "-"' })
+  @FollowsRule(R.employeeNo, { example: 'RM100231' })
   employeeNo?: string;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: LIMITS.displayName, example: '郑建国' })
-  @present('displayName')
-  @IsDefined()
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(LIMITS.displayName)
+  @FollowsRule(R.displayName, { example: '郑建国' })
   displayName?: string;
 
-  @ApiPropertyOptional({ maxLength: LIMITS.branchId, example: 'SH-PD-001', description: 'a code from GET /api/managers/branches' })
-  @present('branchId')
-  @IsDefined()
-  @Transform(trimmed)
-  @IsString()
-  @MaxLength(LIMITS.branchId)
-  @Matches(CODE_PATTERN, { message: 'branchId must be a branch code such as SH-PD-001' })
+  @FollowsRule(R.branchId, { example: 'SH-PD-001', description: 'a code from GET /api/managers/branches' })
   branchId?: string;
 
-  @ApiPropertyOptional({ enum: MANAGER_TITLES })
-  @present('title')
-  @IsDefined()
-  @IsIn(MANAGER_TITLES)
+  @FollowsRule(R.title)
   title?: ManagerTitle;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 10 })
-  @present('level')
-  @IsDefined()
-  @IsInt()
-  @Min(1)
-  @Max(10)
+  @FollowsRule(R.level)
   level?: number;
 
-  @ApiPropertyOptional({ enum: NEEDS, isArray: true, description: 'need codes the manager is expert in' })
-  @present('expertise')
-  @IsDefined()
-  @IsArray()
-  @ArrayMaxSize(NEEDS.length)
-  @ArrayUnique()
-  @IsIn(NEEDS, { each: true })
+  @FollowsRule(R.expertise, { description: 'need codes the manager is expert in' })
   expertise?: Need[];
 
-  @ApiPropertyOptional({ enum: CERTIFICATIONS, isArray: true })
-  @present('certifications')
-  @IsDefined()
-  @IsArray()
-  @ArrayMaxSize(CERTIFICATIONS.length)
-  @ArrayUnique()
-  @IsIn(CERTIFICATIONS, { each: true })
+  @FollowsRule(R.certifications)
   certifications?: Certification[];
 
-  @ApiPropertyOptional({ enum: LANGUAGES, isArray: true, minItems: 1 })
-  @present('languages')
-  @IsDefined()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(LANGUAGES.length)
-  @ArrayUnique()
-  @IsIn(LANGUAGES, { each: true })
+  @FollowsRule(R.languages)
   languages?: Language[];
 
-  @ApiPropertyOptional({ enum: SEGMENTS, isArray: true, minItems: 1 })
-  @present('segmentsServed')
-  @IsDefined()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(SEGMENTS.length)
-  @ArrayUnique()
-  @IsIn(SEGMENTS, { each: true })
+  @FollowsRule(R.segmentsServed)
   segmentsServed?: Segment[];
 
-  @ApiPropertyOptional({ type: [String], maxItems: LIMITS.interests, example: ['golf', 'tea'], description: 'interest codes' })
-  @present('interests')
-  @IsDefined()
-  @IsArray()
-  @ArrayMaxSize(LIMITS.interests)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @MaxLength(LIMITS.interest, { each: true })
-  @Matches(CODE_PATTERN, { each: true, message: 'each interest must be a code (letters, digits, "_" and "-")' })
+  @FollowsRule(R.interests, { example: ['golf', 'tea'], description: 'interest codes' })
   interests?: string[];
 
   @ApiPropertyOptional({ type: PerformanceDto })
-  @present('performance')
+  @ValidateIf((_object, value) => value !== undefined)
   @IsDefined()
   @ValidateNested()
   @Type(() => PerformanceDto)
   performance?: PerformanceDto;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: "the manager's login account; normally linked from UserRegistered" })
-  @IsOptional()
-  @IsUUID()
+  @FollowsRule(R.userId, { description: "the manager's login account; normally linked from UserRegistered" })
   userId?: string | null;
 
-  @ApiPropertyOptional({ maxLength: LIMITS.email, nullable: true, type: String, example: 'zheng.jianguo@bank.example' })
-  @IsOptional()
-  @Transform(trimmedLowercase)
-  @IsString()
-  @MaxLength(LIMITS.email)
-  @Matches(EMAIL_PATTERN, { message: 'email must be an email address' })
+  @FollowsRule(R.email, { example: 'zheng.jianguo@bank.example' })
   email?: string | null;
 
-  @ApiPropertyOptional({ maxLength: LIMITS.phone, nullable: true, type: String, example: '13912345678' })
-  @IsOptional()
-  @Transform(trimmed)
-  @IsString()
-  @MaxLength(LIMITS.phone)
-  @Matches(PHONE_PATTERN, { message: 'phone must be a phone number (digits, spaces, "-", optional leading "+")' })
+  @FollowsRule(R.phone, { example: '13912345678' })
   phone?: string | null;
 }
 
+@RequiredFields(MANAGER_REQUIRED_ON_CREATE)
 export class CreateManagerDto extends ManagerFieldsDto {
-  static readonly required = ['employeeNo', 'displayName', 'branchId', 'title', 'level', 'languages', 'segmentsServed'] as const;
-
-  // Required here (static `required`); the rules are the base class's. Swagger metadata is added below the class.
+  // Required here (RequiredFields); the rules are the base class's.
   declare employeeNo: string;
   declare displayName: string;
   declare branchId: string;
@@ -212,47 +82,21 @@ export class CreateManagerDto extends ManagerFieldsDto {
   declare languages: Language[];
   declare segmentsServed: Segment[];
 
-  @ApiProperty({ minimum: 0, maximum: LIMITS.capacity, example: 150, description: 'most customers this manager may hold' })
-  @IsInt()
-  @Min(0)
-  @Max(LIMITS.capacity)
+  @FollowsRule(R.capacity, { example: 150, description: 'most customers this manager may hold' })
   capacity!: number;
 
-  @ApiPropertyOptional({ enum: MANAGER_AVAILABILITY, default: 'active' })
-  @IsOptional()
-  @IsIn(MANAGER_AVAILABILITY)
+  @FollowsRule(R.availability, { default: 'active' })
   availability?: ManagerAvailability;
 
-  @ApiPropertyOptional({ format: 'date', nullable: true, type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(10)
-  @Matches(DATE_PATTERN, { message: 'leaveFrom must be a date (YYYY-MM-DD)' })
+  @FollowsRule(R.leaveFrom)
   leaveFrom?: string | null;
 
-  @ApiPropertyOptional({ format: 'date', nullable: true, type: String })
-  @IsOptional()
-  @IsString()
-  @MaxLength(10)
-  @Matches(DATE_PATTERN, { message: 'leaveUntil must be a date (YYYY-MM-DD)' })
+  @FollowsRule(R.leaveUntil)
   leaveUntil?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String })
-  @IsOptional()
-  @IsUUID()
+  @FollowsRule(R.coverManagerId)
   coverManagerId?: string | null;
 }
-
-const REQUIRED_ON_CREATE: Record<(typeof CreateManagerDto.required)[number], Parameters<typeof ApiProperty>[0]> = {
-  employeeNo: { type: String, maxLength: LIMITS.employeeNo, pattern: CODE_PATTERN.source, example: 'RM100231' },
-  displayName: { type: String, minLength: 1, maxLength: LIMITS.displayName, example: '郑建国' },
-  branchId: { type: String, maxLength: LIMITS.branchId, example: 'SH-PD-001', description: 'a code from GET /api/managers/branches' },
-  title: { enum: MANAGER_TITLES },
-  level: { type: Number, minimum: 1, maximum: 10 },
-  languages: { enum: LANGUAGES, isArray: true, minItems: 1 },
-  segmentsServed: { enum: SEGMENTS, isArray: true, minItems: 1 },
-};
-for (const [name, options] of Object.entries(REQUIRED_ON_CREATE)) ApiProperty({ ...options, required: true } as Parameters<typeof ApiProperty>[0])(CreateManagerDto.prototype, name);
 
 export class UpdateManagerDto extends ManagerFieldsDto {
   @ApiPropertyOptional({ minimum: 1, description: 'the version the change is based on; alternatively send If-Match: "<version>"' })
@@ -261,52 +105,33 @@ export class UpdateManagerDto extends ManagerFieldsDto {
   @Min(1)
   version?: number;
 
-  @ApiPropertyOptional({ maxLength: LIMITS.reason, description: 'why; kept in the audit log' })
-  @IsOptional()
-  @Transform(trimmed)
-  @IsString()
-  @MaxLength(LIMITS.reason)
+  @FollowsRule(REASON_RULE, { description: 'why; kept in the audit log' })
   reason?: string;
 }
 
+@RequiredFields(['reason'])
 export class ReasonDto {
-  @ApiProperty({ minLength: 1, maxLength: LIMITS.reason, example: 'annual capacity review' })
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(LIMITS.reason)
+  @FollowsRule(REASON_RULE, { example: 'annual capacity review' })
   reason!: string;
 }
 
+@RequiredFields(['reason', 'capacity'])
 export class ChangeCapacityDto extends ReasonDto {
-  @ApiProperty({ minimum: 0, maximum: LIMITS.capacity, example: 180 })
-  @IsInt()
-  @Min(0)
-  @Max(LIMITS.capacity)
+  @FollowsRule(R.capacity, { example: 180 })
   capacity!: number;
 }
 
+@RequiredFields(['reason', 'availability'])
 export class ChangeAvailabilityDto extends ReasonDto {
-  @ApiProperty({ enum: MANAGER_AVAILABILITY })
-  @IsIn(MANAGER_AVAILABILITY)
+  @FollowsRule(R.availability)
   availability!: ManagerAvailability;
 
-  @ApiPropertyOptional({ format: 'date', nullable: true, type: String, example: '2026-12-01', description: 'only with on_leave; defaults to today' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(10)
-  @Matches(DATE_PATTERN, { message: 'leaveFrom must be a date (YYYY-MM-DD)' })
+  @FollowsRule(R.leaveFrom, { example: '2026-12-01', description: 'only with on_leave; defaults to today' })
   leaveFrom?: string | null;
 
-  @ApiPropertyOptional({ format: 'date', nullable: true, type: String, example: '2027-02-28', description: 'only with on_leave' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(10)
-  @Matches(DATE_PATTERN, { message: 'leaveUntil must be a date (YYYY-MM-DD)' })
+  @FollowsRule(R.leaveUntil, { example: '2027-02-28', description: 'only with on_leave' })
   leaveUntil?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'another active manager; only with on_leave' })
-  @IsOptional()
-  @IsUUID()
+  @FollowsRule(R.coverManagerId, { description: 'another active manager; only with on_leave' })
   coverManagerId?: string | null;
 }
