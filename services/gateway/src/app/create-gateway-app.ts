@@ -11,11 +11,7 @@ import { createGatewayMetrics } from './gateway-metrics';
 import { GatewayModule } from './gateway.module';
 import { OpenApiAggregator } from './openapi';
 import { registerUpstream } from './proxy';
-import {
-  createLimiters,
-  redisRateLimitStore,
-  type Limiters,
-} from './rate-limit';
+import { createLimiters, type Limiters } from './rate-limit';
 import { createRedisClient, redisReady } from './redis';
 import { isBulkPath, upstreamsOf } from './upstreams';
 
@@ -95,16 +91,18 @@ export async function createGatewayApp(
   );
 
   // limiters are created through the plugin, and checked in the access hook (after authentication, so the
-  // global limit can count per user); skipOnError: a Redis failure lets the request through
+  // global limit can count per user); a Redis failure lets the request through (createLimiters counts it)
   await app.register(rateLimit, {
     global: false,
-    skipOnError: true,
-    store: redisRateLimitStore(redis, config.RATE_LIMIT_KEY_PREFIX, metrics),
+    redis,
+    nameSpace: config.RATE_LIMIT_KEY_PREFIX,
+    skipOnError: false,
   });
   limiters.current = createLimiters(fastify, {
     perMinute: config.RATE_LIMIT_PER_MINUTE,
     authPerMinute: config.AUTH_RATE_LIMIT_PER_MINUTE,
     userOf: (request) => userOf(request)?.id,
+    metrics,
   });
 
   for (const upstream of upstreams) {
