@@ -9,12 +9,18 @@ import {
   provideAppInitializer,
   provideBrowserGlobalErrorListeners,
 } from '@angular/core';
-import { provideRouter, withComponentInputBinding } from '@angular/router';
+import { MAT_FORM_FIELD_DEFAULT_OPTIONS } from '@angular/material/form-field';
+import {
+  provideRouter,
+  TitleStrategy,
+  withComponentInputBinding,
+} from '@angular/router';
 import { provideTranslateService } from '@ngx-translate/core';
 import { provideTranslateHttpLoader } from '@ngx-translate/http-loader';
 import { appRoutes } from './app.routes';
 import { authInterceptor } from './core/auth.interceptor';
 import { FALLBACK_LANGUAGE, LanguageService } from './core/language.service';
+import { TranslatedTitleStrategy } from './core/title-strategy';
 
 // Zoneless is Angular 22's default: no zone.js, no provideZoneChangeDetection.
 export const appConfig: ApplicationConfig = {
@@ -22,6 +28,8 @@ export const appConfig: ApplicationConfig = {
     provideBrowserGlobalErrorListeners(),
     provideHttpClient(withFetch(), withInterceptors([authInterceptor])),
     provideRouter(appRoutes, withComponentInputBinding()),
+    { provide: TitleStrategy, useExisting: TranslatedTitleStrategy },
+    { provide: MAT_FORM_FIELD_DEFAULT_OPTIONS, useValue: { appearance: 'outline', subscriptSizing: 'dynamic' } },
     provideTranslateService({
       fallbackLang: FALLBACK_LANGUAGE,
       // public/i18n/<lang>.json, fetched past the interceptors (no bearer token on static files)

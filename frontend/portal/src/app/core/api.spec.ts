@@ -1,5 +1,5 @@
 import { HttpErrorResponse, HttpHeaders } from '@angular/common/http';
-import { errorKeyOf, toApiError } from './api';
+import { errorKeyOf, fieldMessages, toApiError } from './api';
 
 describe('toApiError', () => {
   it('reads the unified error body and Retry-After', () => {
@@ -72,5 +72,28 @@ describe('toApiError', () => {
         retryAfterSeconds: null,
       }),
     ).toBe(key);
+  });
+});
+
+describe('fieldMessages', () => {
+  const fields = ['username', 'password', 'displayName', 'riskAnswers', 'consent'] as const;
+
+  it("splits the API's message into the fields it names", () => {
+    const { byField, other } = fieldMessages(
+      'username may contain only lowercase letters; username must be longer than or equal to 3 characters; displayName must be longer than or equal to 1 characters; each value in riskAnswers must be one of A, B, C, D; consent.profiling must be a boolean value; something else went wrong',
+      fields,
+    );
+    expect(byField).toEqual({
+      username: 'username may contain only lowercase letters; username must be longer than or equal to 3 characters',
+      displayName: 'displayName must be longer than or equal to 1 characters',
+      riskAnswers: 'each value in riskAnswers must be one of A, B, C, D',
+      consent: 'consent.profiling must be a boolean value',
+    });
+    expect(other).toEqual(['something else went wrong']);
+  });
+
+  it('does not take a field whose name only starts the same', () => {
+    expect(fieldMessages('usernames are closed', fields).byField).toEqual({});
+    expect(fieldMessages(null, fields)).toEqual({ byField: {}, other: [] });
   });
 });

@@ -85,3 +85,31 @@ export function errorKeyOf(error: ApiError): string {
       return error.status >= 500 ? 'errors.server' : 'errors.generic';
   }
 }
+
+/**
+ * The API's validation message ("username must be …; each value in riskAnswers must be …") split into the
+ * fields it names. Parts naming none of `fields` stay in `other`, to be shown with the form.
+ */
+export function fieldMessages<F extends string>(
+  message: string | null,
+  fields: readonly F[],
+): { byField: Partial<Record<F, string>>; other: string[] } {
+  const byField: Partial<Record<F, string>> = {};
+  const other: string[] = [];
+  for (const part of (message ?? '').split(/;\s*/).filter(Boolean)) {
+    const words = part.split(/\s+/);
+    // class-validator starts with the property ("email must…"), or says "each value in <property>" for arrays
+    const named = fields.find(
+      (field) =>
+        words[0] === field ||
+        words[0]?.startsWith(`${field}.`) ||
+        (words[0] === 'each' && words[3] === field),
+    );
+    if (named) byField[named] = byField[named] ? `${byField[named]}; ${part}` : part;
+    else other.push(part);
+  }
+  return { byField, other };
+}
+
+/** A 404: for "my manager"-like reads it means "none yet", an empty state rather than an error. */
+export const isNotFound = (error: unknown) => toApiError(error).status === 404;

@@ -1,13 +1,14 @@
 import { HttpErrorResponse, HttpInterceptorFn } from '@angular/common/http';
 import { inject } from '@angular/core';
 import { Router } from '@angular/router';
-import { catchError, throwError } from 'rxjs';
+import { catchError, from, switchMap, throwError } from 'rxjs';
 import { API_BASE_URL } from './api';
 import { AuthService } from './auth.service';
 
 /**
- * Adds `Authorization: Bearer <token>` to calls to our own API (never to other origins), and ends the local
- * session when the API rejects the token (401 on anything but the login call itself).
+ * Adds `Authorization: Bearer <token>` to calls to our own API (never to other origins). On a 401 it refreshes
+ * the session once and repeats the call; when that fails the session has really ended: back to sign-in, with the
+ * page the user was on, so they return to it after signing in again.
  */
 export const authInterceptor: HttpInterceptorFn = (request, next) => {
   const auth = inject(AuthService);
@@ -15,24 +16,22 @@ export const authInterceptor: HttpInterceptorFn = (request, next) => {
   const api = inject(API_BASE_URL);
   const ours = request.url === api || request.url.startsWith(`${api}/`);
   const token = auth.accessToken();
-  const isLogin = request.url === `${api}/auth/login`;
-  const outgoing =
-    ours && token && !isLogin
-      ? request.clone({ setHeaders: { Authorization: `Bearer ${token}` } })
-      : request;
-  return next(outgoing).pipe(
+  if (!ours || !token) return next(request);
+  const withToken = (value: string | null) =>
+    request.clone({ setHeaders: { Authorization: `Bearer ${value}` } });
+  return next(withToken(token)).pipe(
     catchError((error: unknown) => {
-      if (
-        ours &&
-        !isLogin &&
-        token &&
-        error instanceof HttpErrorResponse &&
-        error.status === 401
-      ) {
-        auth.clear();
-        void router.navigate(['/login'], { queryParams: { expired: 1 } });
-      }
-      return throwError(() => error);
+      if (!(error instanceof HttpErrorResponse) || error.status !== 401)
+        return throwError(() => error);
+      return from(auth.refresh()).pipe(
+        switchMap((refreshed) => {
+          if (refreshed) return next(withToken(auth.accessToken()));
+          void router.navigate(['/login'], {
+            queryParams: { expired: 1, returnUrl: router.url },
+          });
+          return throwError(() => error);
+        }),
+      );
     }),
   );
 };

@@ -7,8 +7,18 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
 import { provideTestTranslations } from '../../testing/translations';
 import { authInterceptor } from '../core/auth.interceptor';
-import { ACCESS_TOKEN_KEY, AuthService } from '../core/auth.service';
+import { AuthService, SESSION_KEY } from '../core/auth.service';
 import { LoginPage } from './login-page';
+
+const user = {
+  id: '0b7c1f5e-0000-4000-8000-000000000001',
+  username: 'customer1',
+  displayName: '王芳',
+  role: 'customer',
+  status: 'active',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
 
 describe('LoginPage', () => {
   let http: HttpTestingController;
@@ -32,8 +42,10 @@ describe('LoginPage', () => {
   async function fillAndSubmit(
     username = 'customer1',
     password = 'wrong-password',
+    returnUrl?: string,
   ) {
     const fixture = TestBed.createComponent(LoginPage);
+    if (returnUrl) fixture.componentRef.setInput('returnUrl', returnUrl);
     await fixture.whenStable();
     const el = fixture.nativeElement as HTMLElement;
     const type = (selector: string, value: string) => {
@@ -49,7 +61,6 @@ describe('LoginPage', () => {
     return { fixture, el };
   }
 
-  /** Answers the pending login call, then lets the component render. */
   async function answerLogin(
     fixture: { whenStable(): Promise<unknown> },
     status: number,
@@ -62,7 +73,10 @@ describe('LoginPage', () => {
     return request;
   }
 
-  it("shows the API's own message on 401, with the request id", async () => {
+  const text = (el: HTMLElement, testId: string) =>
+    el.querySelector(`[data-testid="${testId}"]`)?.textContent ?? '';
+
+  it('says plainly that the username or password is wrong, with the request id', async () => {
     const { fixture, el } = await fillAndSubmit();
     const request = await answerLogin(fixture, 401, {
       statusCode: 401,
@@ -70,43 +84,28 @@ describe('LoginPage', () => {
       message: 'invalid username or password',
       requestId: 'req-401',
     });
-
-    expect(request.request.method).toBe('POST');
-    expect(request.request.body).toEqual({
-      username: 'customer1',
-      password: 'wrong-password',
-    });
+    expect(request.request.body).toEqual({ username: 'customer1', password: 'wrong-password' });
     expect(request.request.headers.has('Authorization')).toBe(false);
-    const alert = el.querySelector('[data-testid="login-error"]');
-    expect(alert?.textContent).toContain('用户名或密码错误。');
-    expect(
-      el.querySelector('[data-testid="login-error-message"]')?.textContent,
-    ).toBe('invalid username or password');
-    expect(alert?.textContent).toContain('req-401');
+    expect(text(el, 'login-error')).toContain('用户名或密码错误。');
+    expect(text(el, 'login-error')).toContain('req-401');
     expect(TestBed.inject(AuthService).signedIn()).toBe(false);
   });
 
-  it('explains 429 with the retry delay', async () => {
+  it('explains a lockout (429) in plain words, with the wait in minutes when the API gives one', async () => {
     const { fixture, el } = await fillAndSubmit();
     await answerLogin(
       fixture,
       429,
-      {
-        statusCode: 429,
-        error: 'Too Many Requests',
-        message: 'too many failed attempts; try again later',
-        requestId: 'req-429',
-      },
-      { 'Retry-After': '60' },
+      { statusCode: 429, error: 'Too Many Requests', message: 'too many failed attempts; try again later', requestId: 'req-429' },
+      { 'Retry-After': '900' },
     );
-    const alert =
-      el.querySelector('[data-testid="login-error"]')?.textContent ?? '';
-    expect(alert).toContain('尝试次数过多');
-    expect(alert).toContain('too many failed attempts; try again later');
-    expect(alert).toContain('60 秒');
+    const alert = text(el, 'login-error');
+    expect(alert).toContain('登录尝试次数过多');
+    expect(alert).toContain('暂时无法登录');
+    expect(alert).toContain('约 15 分钟');
   });
 
-  it('explains 400 with the validation message', async () => {
+  it("puts the API's validation message at the field it names", async () => {
     const { fixture, el } = await fillAndSubmit('x'.repeat(10), 'p');
     await answerLogin(fixture, 400, {
       statusCode: 400,
@@ -114,21 +113,15 @@ describe('LoginPage', () => {
       message: 'username must be shorter than or equal to 64 characters',
       requestId: 'req-400',
     });
-    const alert =
-      el.querySelector('[data-testid="login-error"]')?.textContent ?? '';
-    expect(alert).toContain('请求无效');
-    expect(alert).toContain(
-      'username must be shorter than or equal to 64 characters',
-    );
+    expect(text(el, 'error-username')).toBe('username must be shorter than or equal to 64 characters');
+    expect(el.querySelector('[data-testid="error-password"]')).toBeNull();
   });
 
   it('says so when the server cannot be reached', async () => {
     const { fixture, el } = await fillAndSubmit();
     http.expectOne('/api/auth/login').error(new ProgressEvent('error'));
     await fixture.whenStable();
-    expect(
-      el.querySelector('[data-testid="login-error"]')?.textContent,
-    ).toContain('无法连接到服务器');
+    expect(text(el, 'login-error')).toContain('无法连接到服务器');
   });
 
   it('does not call the API with an empty form', async () => {
@@ -138,24 +131,10 @@ describe('LoginPage', () => {
     expect(el.textContent).toContain('请输入用户名');
   });
 
-  it('signs in, loads /auth/me with the bearer token, and goes to the signed-in page', async () => {
-    const navigate = jest
-      .spyOn(TestBed.inject(Router), 'navigateByUrl')
-      .mockResolvedValue(true);
-    const { fixture } = await fillAndSubmit('admin', 'admin123');
-    const user = {
-      id: '0b7c1f5e-0000-4000-8000-000000000001',
-      username: 'admin',
-      displayName: 'Admin',
-      role: 'admin',
-      status: 'active',
-      email: null,
-      phone: null,
-      createdAt: '2026-01-01T00:00:00.000Z',
-      updatedAt: '2026-01-01T00:00:00.000Z',
-      lastLoginAt: null,
-    };
-    http.expectOne('/api/auth/login').flush({
+  it('signs in and returns to the page the user was on', async () => {
+    const navigate = jest.spyOn(TestBed.inject(Router), 'navigateByUrl').mockResolvedValue(true);
+    const { fixture } = await fillAndSubmit('customer1', '123456', '/customer/risk');
+    await answerLogin(fixture, 200, {
       user,
       accessToken: 'token-1',
       refreshToken: 'refresh-1',
@@ -163,16 +142,22 @@ describe('LoginPage', () => {
       expiresIn: 900,
       refreshExpiresIn: 86400,
     });
-    // the login answer is handled in a microtask; then /auth/me goes out (still inside the pending sign-in)
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    const me = http.expectOne('/api/auth/me');
-    expect(me.request.headers.get('Authorization')).toBe('Bearer token-1');
-    me.flush(user);
-    await fixture.whenStable();
+    expect(TestBed.inject(AuthService).user()?.username).toBe('customer1');
+    expect(JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? '{}').accessToken).toBe('token-1');
+    expect(navigate).toHaveBeenCalledWith('/customer/risk');
+  });
 
-    const auth = TestBed.inject(AuthService);
-    expect(auth.user()?.username).toBe('admin');
-    expect(sessionStorage.getItem(ACCESS_TOKEN_KEY)).toBe('token-1');
-    expect(navigate).toHaveBeenCalledWith('/');
+  it("ignores a return URL of another role or origin and goes to the role's home", async () => {
+    const navigate = jest.spyOn(TestBed.inject(Router), 'navigateByUrl').mockResolvedValue(true);
+    const { fixture } = await fillAndSubmit('customer1', '123456', '//evil.example/manager');
+    await answerLogin(fixture, 200, {
+      user,
+      accessToken: 't',
+      refreshToken: 'r',
+      tokenType: 'Bearer',
+      expiresIn: 900,
+      refreshExpiresIn: 86400,
+    });
+    expect(navigate).toHaveBeenCalledWith('/customer');
   });
 });
