@@ -45,6 +45,7 @@ service_env() {
   if [[ $name == gateway ]]; then
     printf '%s\n' "IDENTITY_URL=http://127.0.0.1:$(port_of identity)" "PROFILES_URL=http://127.0.0.1:$(port_of profiles)" \
       "MANAGERS_URL=http://127.0.0.1:$(port_of managers)" "MATCHING_URL=http://127.0.0.1:$(port_of matching)" \
+      "ANALYTICS_URL=http://127.0.0.1:$(port_of analytics)" \
       "CORS_ORIGINS=${CORS_ORIGINS:-http://localhost:4200,http://127.0.0.1:4200}" \
       "AUTH_RATE_LIMIT_PER_MINUTE=${AUTH_RATE_LIMIT_PER_MINUTE:-300}" "RATE_LIMIT_KEY_PREFIX=demo:rl:"
     # Everyone on a demo machine comes from 127.0.0.1, so the per-IP login limit is raised.
@@ -106,7 +107,7 @@ case "${1:-}" in
     JWT_SECRET_VALUE=$(ensure_secret "$SECRET_FILE")
     [[ ${#JWT_SECRET_VALUE} -ge 32 ]] || die "$SECRET_FILE holds no usable secret; delete it and run again"
     # In parallel, each waited for by its own pid (so a quick failure is never missed or miscounted).
-    first=(identity profiles managers matching)
+    first=(identity profiles managers matching analytics)
     pids=()
     for name in "${first[@]}"; do
       start_one "$name" &

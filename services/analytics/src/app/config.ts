@@ -1,0 +1,27 @@
+import { databaseEnv, httpEnv, jwtEnv, kafkaEnv, loadConfig } from '@relationship/service-kit';
+import { z } from 'zod';
+
+/** Everything the analytics service reads from its environment, validated once at start-up. */
+export const analyticsConfigSchema = httpEnv
+  .extend({
+    PORT: httpEnv.shape.PORT.default(3005),
+    /** How often the live stream pushes a message (the "at most once a second" is the floor). */
+    LIVE_INTERVAL_MS: z.coerce.number().int().min(1000).max(60_000).default(1000),
+    /**
+     * Kafka partitions handled at once by the event feed. 1 by default: the rollups are shared counter rows, and
+     * concurrent transactions on them deadlock (retried, but each retry restarts the consumer).
+     */
+    FEED_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
+  })
+  .extend(databaseEnv.shape)
+  .extend(kafkaEnv.shape)
+  .extend(jwtEnv.shape);
+
+export type AnalyticsConfig = z.infer<typeof analyticsConfigSchema>;
+
+/** DI token of the validated configuration. */
+export const ANALYTICS_CONFIG = Symbol('ANALYTICS_CONFIG');
+
+export function loadAnalyticsConfig(env: NodeJS.ProcessEnv = process.env): AnalyticsConfig {
+  return loadConfig(analyticsConfigSchema, env);
+}

@@ -1,0 +1,92 @@
+import type { EntityManager } from '@mikro-orm/mysql';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Topic, type EventEnvelope } from '@relationship/contracts';
+import { IdempotentConsumer, MESSAGING_OPTIONS, type MessagingOptions } from '@relationship/messaging';
+import { Kafka, type Consumer } from 'kafkajs';
+import { ANALYTICS_CONFIG, type AnalyticsConfig } from '../config';
+import { Projector } from '../read-models/projector';
+
+/** Every domain topic of the contracts registry: analytics reads them all. */
+export const FEED_TOPICS: readonly string[] = Object.values(Topic);
+
+export interface AppliedEvent {
+  envelope: EventEnvelope;
+  topic: string;
+}
+
+type Listener = (event: AppliedEvent) => void;
+
+/**
+ * The service's Kafka consumer: every topic from its beginning, each message through the idempotent consumer
+ * (processed-event id and read-model effect in one transaction; invalid or failing messages to `<topic>.dlq`).
+ * Its own kafkajs consumer rather than a Nest transport, because a replay stops it, rewinds the group and starts
+ * it again.
+ */
+@Injectable()
+export class EventFeed implements OnApplicationShutdown {
+  private readonly logger = new Logger(EventFeed.name);
+  private consumer?: Consumer;
+  /** Last offset handled per `topic:partition` since the feed started. */
+  readonly positions = new Map<string, bigint>();
+  private readonly listeners: Listener[] = [];
+
+  constructor(
+    @Inject(Kafka) private readonly kafka: Kafka,
+    @Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingOptions,
+    @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
+    private readonly idempotent: IdempotentConsumer,
+    private readonly projector: Projector,
+  ) {}
+
+  get groupId(): string {
+    return this.messaging.consumerGroup ?? this.messaging.service;
+  }
+
+  get running(): boolean {
+    return this.consumer !== undefined;
+  }
+
+  /** Called once per event applied (after its transaction committed), for the live stream and metrics. */
+  onApplied(listener: Listener): void {
+    this.listeners.push(listener);
+  }
+
+  async start(): Promise<void> {
+    if (this.consumer) return;
+    const consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...FEED_TOPICS], fromBeginning: true });
+    this.positions.clear();
+    await consumer.run({
+      partitionsConsumedConcurrently: this.config.FEED_CONCURRENCY,
+      eachMessage: async ({ topic, partition, message }) => {
+        let applied: EventEnvelope | undefined;
+        const outcome = await this.idempotent.consume(
+          { topic, partition, offset: message.offset, key: message.key?.toString() ?? null },
+          message.value,
+          async (envelope, em) => {
+            await this.projector.apply(envelope, em as EntityManager);
+            applied = envelope;
+          },
+        );
+        this.positions.set(`${topic}:${partition}`, BigInt(message.offset));
+        if (outcome === 'processed' && applied) {
+          for (const listener of this.listeners) listener({ envelope: applied, topic });
+        }
+      },
+    });
+    this.consumer = consumer;
+    this.logger.log({ groupId: this.groupId, topics: FEED_TOPICS }, 'event feed started');
+  }
+
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    if (consumer) await consumer.disconnect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+}
+

@@ -1,0 +1,4 @@
+import { Migration20261204200000_read_models } from './Migration20261204200000_read_models';
+
+/** Checked-in migrations, oldest first; listed explicitly so the webpack bundle carries them. */
+export const analyticsMigrations = [{ name: 'Migration20261204200000_read_models', class: Migration20261204200000_read_models }];
