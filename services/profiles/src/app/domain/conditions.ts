@@ -1,3 +1,4 @@
+import { CUSTOMER_LANGUAGES, GENDERS, PRODUCTS } from '@relationship/domain-rules';
 import {
   ACTIVITY_LEVELS,
   AGE_BANDS,
@@ -8,7 +9,6 @@ import {
   RISK_LEVELS,
   SEGMENTS,
 } from '@relationship/contracts';
-import { CUSTOMER_LANGUAGES, GENDERS, PRODUCTS } from './catalogue';
 
 /**
  * The rule language: a JSON condition tree over portrait fields, never evaluated as code.

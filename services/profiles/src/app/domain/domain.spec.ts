@@ -1,11 +1,10 @@
+import { isCnMobile, nationalIdCheckChar, nationalIdProblem, normalisePhone, RISK_QUESTIONS, type RiskAnswer, riskAnswersProblem, riskLevelFor, riskLevelForScore, riskScore } from '@relationship/domain-rules';
 import { ageBandOf, ageOn } from './age-band';
-import { isCnMobile, normalisePhone } from './contact';
 import { conditionProblems, evaluateCondition, type Condition, type ConditionFacts } from './conditions';
 import { auditValues, maskName, personalDataFor } from './masking';
 import { nameGrams, normaliseName, queryGrams } from './name-grams';
-import { maskNationalId, nationalIdCheckChar, nationalIdProblem } from './national-id';
+import { maskNationalId } from './masking';
 import { applyChanges, applyRules, changedFields, matchSnapshot, newPortrait, reconcileBirthDate, type ActiveRule, type Portrait } from './portrait';
-import { riskAnswersProblem, riskLevelFor, riskLevelForScore, riskScore, RISK_QUESTIONS, type RiskAnswer } from './risk-questionnaire';
 import { DEFAULT_SEGMENT_THRESHOLDS, parseSegmentThresholds, segmentFor } from './segment';
 import { CustomerMatchSnapshot } from '@relationship/contracts';
 

@@ -1,7 +1,6 @@
 import type { Role } from '@relationship/contracts';
 import { maskEmail, maskPhone } from '@relationship/service-kit';
 import { ageBandOf } from './age-band';
-import { maskNationalId } from './national-id';
 import type { Portrait, PortraitField } from './portrait';
 
 export interface Viewer {
@@ -59,4 +58,11 @@ export function auditValues(p: Portrait, fields: readonly PortraitField[], now: 
     birthDate: p.birthDate ? `${p.birthDate.slice(0, 4)}-**-** (${ageBandOf(p.birthDate, now)})` : null,
   };
   return Object.fromEntries(fields.map((f) => [f, f in masked ? masked[f] : p[f]]));
+}
+
+/** `310101199001011234` → `3101**********1234`: area prefix and the last four stay, birth date and sequence go. */
+export function maskNationalId(id: string | null | undefined): string | null {
+  if (!id) return null;
+  if (id.length < 8) return '*'.repeat(id.length);
+  return `${id.slice(0, 4)}${'*'.repeat(id.length - 8)}${id.slice(-4)}`;
 }

@@ -1,3 +1,4 @@
+import { type CustomerLanguage, type Gender, type Product, type RiskAnswer, riskLevelFor } from '@relationship/domain-rules';
 import type {
   ActivityLevel,
   AgeBand,
@@ -12,9 +13,8 @@ import type {
 } from '@relationship/contracts';
 import { NEEDS } from '@relationship/contracts';
 import { ageBandOf, ageOn } from './age-band';
-import type { CustomerLanguage, Gender, PortraitOrigin, Product, TagSource } from './catalogue';
+import type { PortraitOrigin, TagSource } from './catalogue';
 import { evaluateCondition, type Condition, type ConditionFacts } from './conditions';
-import { riskLevelFor, type RiskAnswer } from './risk-questionnaire';
 import { segmentFor, type SegmentThresholds } from './segment';
 
 export interface TagValue {

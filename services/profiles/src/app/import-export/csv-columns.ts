@@ -1,64 +1,46 @@
-import { ACTIVITY_LEVELS, CHANNELS, INCOME_BANDS, LIFECYCLE_STAGES, NEEDS } from '@relationship/contracts';
-import { boolean, cell, cellProblem, cellValue, date, headerRequiredColumns, list, number, oneOf, text, uuid, validateRecord, type CsvProblem, type CsvRecord } from '@relationship/csv';
-import {
-  AUM_MAX_CNY,
-  CITY_MAX_LENGTH,
-  CODE_PATTERN,
-  CUSTOMER_LANGUAGES,
-  GENDERS,
-  INTEREST_PATTERN,
-  MAX_INTERESTS,
-  MAX_MANUAL_TAGS,
-  NAME_MAX_LENGTH,
-  PRODUCTS,
-  TAG_CODE_PATTERN,
-} from '../domain/catalogue';
-import { isEmail, isCnMobile, normalisePhone } from '../domain/contact';
-import { nationalIdProblem, normaliseNationalId } from '../domain/national-id';
+import { headerRequiredColumns, requireColumns, ruleColumn, validateRecord, type CsvProblem, type CsvRecord } from '@relationship/csv';
+import { CONSENT_RULES, PORTRAIT_REQUIRED_ON_IMPORT, PORTRAIT_RULES } from '@relationship/domain-rules';
 import type { PortraitChanges } from '../domain/portrait';
-import { RISK_ANSWERS, RISK_QUESTIONS, type RiskAnswer } from '../domain/risk-questionnaire';
 
-const today = () => new Date().toISOString().slice(0, 10);
+const R = PORTRAIT_RULES;
 
 /**
  * The customer CSV: UTF-8 (GBK accepted and reported), comma-delimited, a header row naming the columns (any
- * order). Lists inside a cell are separated by `;`. Empty cells mean "not known" (or the default). The header must
- * have displayName, nationalIdNumber, phone, city, homeBranchId and aumCny; only the first two need a value.
+ * order). Lists inside a cell are separated by `;`; risk answers are one letter per question ("ABCDABCDAB"). Empty
+ * cells mean "not known" (or the default). Each column follows the field's rule in PORTRAIT_RULES, the same as
+ * POST /profiles; a row needs the values PORTRAIT_REQUIRED_ON_IMPORT names (displayName, nationalIdNumber). The
+ * header must also have phone, city, homeBranchId and aumCny (cells may be empty): a file without them is
+ * almost always a wrong export, not a file of customers without phones.
  */
-export const PORTRAIT_CSV_COLUMNS = {
-  displayName: text({ maxLength: NAME_MAX_LENGTH }).required(),
-  gender: oneOf(GENDERS),
-  birthDate: date({ min: '1900-01-01', max: today }),
-  phone: cell((v) => (isCnMobile(v) ? cellValue(normalisePhone(v)) : cellProblem(`"${v}" is not a mainland China mobile number (11 digits starting with 1)`))).inHeader(),
-  email: cell((v) => (isEmail(v.toLowerCase()) ? cellValue(v.toLowerCase()) : cellProblem(`"${v}" is not an email address`))),
-  nationalIdNumber: cell((v) => {
-    const id = normaliseNationalId(v);
-    const problem = nationalIdProblem(id);
-    return problem ? cellProblem(`"${id}" ${problem}`) : cellValue(id);
-  }).required(),
-  city: text({ maxLength: CITY_MAX_LENGTH }).inHeader(),
-  homeBranchId: text({ pattern: CODE_PATTERN, patternMessage: 'is not a branch code (letters, digits, "_" and "-")' }).inHeader(),
-  preferredLanguage: oneOf(CUSTOMER_LANGUAGES),
-  preferredChannel: oneOf(CHANNELS),
-  aumCny: number({ min: 0, max: AUM_MAX_CNY, decimals: 2, grouping: true }).inHeader(),
-  incomeBand: oneOf(INCOME_BANDS),
-  productsHeld: list({ allowed: PRODUCTS }),
-  activityLevel: oneOf(ACTIVITY_LEVELS),
-  riskAnswers: cell((v) => {
-    const letters = Array.from(v.toUpperCase().replace(/[\s;]/g, ''));
-    const valid = letters.length === RISK_QUESTIONS.length && letters.every((a) => (RISK_ANSWERS as readonly string[]).includes(a));
-    return valid ? cellValue(letters as RiskAnswer[]) : cellProblem(`must be ${RISK_QUESTIONS.length} letters A–D, one per question (e.g. ABCDABCDAB)`);
-  }),
-  declaredNeeds: list({ allowed: NEEDS }),
-  needs: list({ allowed: NEEDS }),
-  interests: list({ item: { test: (v) => INTEREST_PATTERN.test(v), describe: 'an interest code (lowercase letters, digits, "_")' }, max: MAX_INTERESTS }),
-  tags: list({ item: { test: (v) => TAG_CODE_PATTERN.test(v), describe: 'a tag code' }, max: MAX_MANUAL_TAGS }),
-  lifecycleStage: oneOf(LIFECYCLE_STAGES),
-  consentProfiling: boolean(),
-  consentMarketing: boolean(),
-  consentDataSharing: boolean(),
-  householdId: uuid(),
-};
+export const PORTRAIT_CSV_COLUMNS = requireColumns(
+  {
+    displayName: ruleColumn(R.displayName),
+    gender: ruleColumn(R.gender),
+    birthDate: ruleColumn(R.birthDate),
+    phone: ruleColumn(R.phone).inHeader(),
+    email: ruleColumn(R.email),
+    nationalIdNumber: ruleColumn(R.nationalIdNumber),
+    city: ruleColumn(R.city).inHeader(),
+    homeBranchId: ruleColumn(R.homeBranchId).inHeader(),
+    preferredLanguage: ruleColumn(R.preferredLanguage),
+    preferredChannel: ruleColumn(R.preferredChannel),
+    aumCny: ruleColumn(R.aumCny, { grouping: true }).inHeader(),
+    incomeBand: ruleColumn(R.incomeBand),
+    productsHeld: ruleColumn(R.productsHeld),
+    activityLevel: ruleColumn(R.activityLevel),
+    riskAnswers: ruleColumn(R.riskAnswers, { toValue: (cell) => Array.from(cell.toUpperCase().replace(/[\s;]/g, '')) }),
+    declaredNeeds: ruleColumn(R.declaredNeeds),
+    needs: ruleColumn(R.needs),
+    interests: ruleColumn(R.interests),
+    tags: ruleColumn(R.tags),
+    lifecycleStage: ruleColumn(R.lifecycleStage),
+    consentProfiling: ruleColumn(CONSENT_RULES.profiling),
+    consentMarketing: ruleColumn(CONSENT_RULES.marketing),
+    consentDataSharing: ruleColumn(CONSENT_RULES.data_sharing),
+    householdId: ruleColumn(R.householdId),
+  },
+  PORTRAIT_REQUIRED_ON_IMPORT,
+);
 export type ImportColumn = keyof typeof PORTRAIT_CSV_COLUMNS;
 export const IMPORT_COLUMNS = Object.keys(PORTRAIT_CSV_COLUMNS) as ImportColumn[];
 /** Columns the header must have. */

@@ -130,11 +130,11 @@ describe('customer CSV import/export', () => {
           row(10, { birthDate: '1990-01-01' }),
         ),
       [
-        { row: 2, column: 'phone', message: expect.stringMatching(/not a mainland China mobile/) },
+        { row: 2, column: 'phone', message: expect.stringMatching(/^phone must be a mainland China mobile number/) },
         { row: 3, column: 'nationalIdNumber', message: expect.stringMatching(/wrong check digit/) },
         { row: 4, column: 'aumCny', message: expect.stringMatching(/must be between 0 and/) },
         { row: 5, column: 'aumCny', message: expect.stringMatching(/must be between 0 and/) },
-        { row: 6, column: 'email', message: expect.stringMatching(/not an email/) },
+        { row: 6, column: 'email', message: expect.stringMatching(/^email must be an email address$/) },
         { row: 7, column: 'tags', message: 'tags has unknown tag "platinum"' },
         { row: 8, column: 'homeBranchId', message: 'homeBranchId "XX-1" is not a known branch' },
         { row: 9, column: 'gender', message: expect.stringMatching(/not one of female, male, other/) },

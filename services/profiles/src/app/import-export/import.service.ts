@@ -1,10 +1,10 @@
+import { birthDateOfNationalId } from '@relationship/domain-rules';
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { Injectable, Logger } from '@nestjs/common';
 import { recordAudit } from '@relationship/audit';
 import { decodeCsv, findRepeats, readCsv, reportProblems, type CsvEncoding, type CsvProblem, type ExpectedEncoding } from '@relationship/csv';
 import type { WriteContext } from '../common/write-context';
-import { birthDateOfNationalId } from '../domain/national-id';
 import { newPortrait, type Portrait } from '../domain/portrait';
 import { PortraitWriter } from '../portraits/portrait-writer';
 import { ReferenceService } from '../reference/reference.service';

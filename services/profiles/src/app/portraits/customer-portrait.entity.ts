@@ -1,6 +1,7 @@
+import { CUSTOMER_LANGUAGES, GENDERS } from '@relationship/domain-rules';
 import { defineEntity, p } from '@mikro-orm/core';
 import { ACTIVITY_LEVELS, CHANNELS, INCOME_BANDS, LIFECYCLE_STAGES, RISK_LEVELS, SEGMENTS } from '@relationship/contracts';
-import { CUSTOMER_LANGUAGES, GENDERS, PORTRAIT_ORIGINS } from '../domain/catalogue';
+import { PORTRAIT_ORIGINS } from '../domain/catalogue';
 
 /** Search columns every search index carries after its key: any filter combination is answered from the index alone. */
 export const SEARCH_PAYLOAD = ['segment', 'riskLevel', 'city', 'homeBranchId', 'assignedManagerId', 'aumCny', 'needMask', 'tagMask', 'createdAt', 'updatedAt'] as const;

@@ -1,13 +1,12 @@
+import { type Product, type RiskAnswer } from '@relationship/domain-rules';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { LockMode, type EntityClass } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import type { Need } from '@relationship/contracts';
-import type { Product } from '../domain/catalogue';
 import { bulkInsert, sqlDateTime } from '../database/bulk-insert';
 import { nameGrams } from '../domain/name-grams';
 import { maskOf, needMask } from '../domain/value-masks';
 import type { Portrait, TagValue, NeedValue } from '../domain/portrait';
-import type { RiskAnswer } from '../domain/risk-questionnaire';
 import { CustomerPortrait } from './customer-portrait.entity';
 import { CustomerNameGram, CustomerNeed, CustomerTag } from './portrait-values.entity';
 import { TagBits } from './tag-bits';

@@ -1,3 +1,4 @@
+import { RISK_QUESTIONS } from '@relationship/domain-rules';
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -15,7 +16,6 @@ import { CurrentUser, Roles, type AuthUser } from '@relationship/auth';
 import { ReqMeta, type RequestMeta } from '@relationship/service-kit';
 import { uuidParam } from '@relationship/service-kit';
 import { writeContextOf } from '../common/write-context';
-import { RISK_QUESTIONS } from '../domain/risk-questionnaire';
 import { SearchQueryDto } from '../search/dto/search-query.dto';
 import { SearchService } from '../search/search.service';
 import { CreatePortraitDto, CustomerUpdateDto, UpdatePortraitDto } from './dto/portrait-input.dto';

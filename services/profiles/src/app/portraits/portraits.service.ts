@@ -1,10 +1,10 @@
+import { isCnMobile, isEmail, normalisePhone } from '@relationship/domain-rules';
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { AuditEntry } from '@relationship/audit';
 import type { UserRegisteredPayload } from '@relationship/contracts';
 import { systemContext, type WriteContext } from '../common/write-context';
-import { isCnMobile, isEmail, normalisePhone } from '../domain/contact';
 import type { Viewer } from '../domain/masking';
 import { ManagerAccountsService } from '../manager-accounts/manager-accounts.service';
 import { newPortrait, type Portrait, type PortraitChanges } from '../domain/portrait';

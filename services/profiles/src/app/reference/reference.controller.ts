@@ -1,3 +1,4 @@
+import { TAG_CODE_PATTERN } from '@relationship/domain-rules';
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '@relationship/auth';
@@ -5,7 +6,6 @@ import { ReqMeta, type RequestMeta } from '@relationship/service-kit';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { writeContextOf } from '../common/write-context';
-import { TAG_CODE_PATTERN } from '../domain/catalogue';
 import { ReferenceService } from './reference.service';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);

@@ -1,143 +1,50 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ActivityLevel, Channel, IncomeBand, LifecycleStage, Need } from '@relationship/contracts';
 import {
-  ACTIVITY_LEVELS,
-  CHANNELS,
-  INCOME_BANDS,
-  LIFECYCLE_STAGES,
-  NEEDS,
-  type ActivityLevel,
-  type Channel,
-  type IncomeBand,
-  type LifecycleStage,
-  type Need,
-} from '@relationship/contracts';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  registerDecorator,
-  ValidateIf,
-  ValidateNested,
-  type ValidationArguments,
-  type ValidationOptions,
-} from 'class-validator';
-import {
-  AUM_MAX_CNY,
-  CITY_MAX_LENGTH,
-  CODE_PATTERN,
-  CUSTOMER_LANGUAGES,
-  GENDERS,
-  INTEREST_PATTERN,
-  MAX_INTERESTS,
-  MAX_MANUAL_TAGS,
-  NAME_MAX_LENGTH,
-  PRODUCTS,
-  TAG_CODE_PATTERN,
+  CONSENT_RULES,
+  PORTRAIT_REQUIRED_ON_CREATE,
+  PORTRAIT_RULES,
+  RISK_QUESTIONS,
   type CustomerLanguage,
   type Gender,
   type Product,
-} from '../../domain/catalogue';
-import { CN_MOBILE, EMAIL_PATTERN, normalisePhone } from '../../domain/contact';
-import { isValidCalendarDate, nationalIdProblem, normaliseNationalId } from '../../domain/national-id';
-import { RISK_ANSWERS, RISK_QUESTIONS, type RiskAnswer } from '../../domain/risk-questionnaire';
+  type RiskAnswer,
+} from '@relationship/domain-rules';
+import { FollowsRule, RequiredFields } from '@relationship/service-kit';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Min, ValidateNested } from 'class-validator';
 
-const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimmedLowercase = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
-
-/** Optional, and null means "clear it": validators run only for a present, non-null value. */
-const Nullable = () => ValidateIf((_o, value) => value !== undefined && value !== null);
-
-/** A PRC resident ID number with a valid check digit; the message says what is wrong. */
-function IsNationalId(options?: ValidationOptions) {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isNationalId',
-      target: target.constructor,
-      propertyName,
-      options,
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && nationalIdProblem(value) === null,
-        defaultMessage: (args?: ValidationArguments) =>
-          `${args?.property} ${typeof args?.value === 'string' ? nationalIdProblem(args.value) : 'must be a string'}`,
-      },
-    });
-}
-
-/** YYYY-MM-DD, a real calendar date, not before 1900 and not in the future. */
-function IsBirthDate(options?: ValidationOptions) {
-  return (target: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isBirthDate',
-      target: target.constructor,
-      propertyName,
-      options,
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' && isValidCalendarDate(value) && value >= '1900-01-01' && value <= new Date().toISOString().slice(0, 10),
-        defaultMessage: (args?: ValidationArguments) => `${args?.property} must be a past date YYYY-MM-DD (1900 or later)`,
-      },
-    });
-}
+/** Every constraint comes from PORTRAIT_RULES (libs/domain-rules), which the CSV import reads too. */
+const R = PORTRAIT_RULES;
 
 export class ConsentDto {
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() profiling?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() marketing?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() data_sharing?: boolean;
+  @FollowsRule(CONSENT_RULES.profiling) profiling?: boolean;
+  @FollowsRule(CONSENT_RULES.marketing) marketing?: boolean;
+  @FollowsRule(CONSENT_RULES.data_sharing) data_sharing?: boolean;
 }
 
 /** The fields a customer may set on their own portrait. */
 export class CustomerEditableFieldsDto {
-  @ApiPropertyOptional({ enum: CUSTOMER_LANGUAGES })
-  @IsOptional()
-  @IsIn(CUSTOMER_LANGUAGES)
+  @FollowsRule(R.preferredLanguage)
   preferredLanguage?: CustomerLanguage;
 
-  @ApiPropertyOptional({ enum: CHANNELS, nullable: true })
-  @Nullable()
-  @IsIn(CHANNELS)
+  @FollowsRule(R.preferredChannel)
   preferredChannel?: Channel | null;
 
-  @ApiPropertyOptional({ type: [String], maxItems: MAX_INTERESTS, example: ['golf', 'tea', 'travel'] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_INTERESTS)
-  @Matches(INTEREST_PATTERN, { each: true, message: 'each value in interests must be a code of lowercase letters, digits and "_" (at most 32)' })
+  @FollowsRule(R.interests, { example: ['golf', 'tea', 'travel'] })
   interests?: string[];
 
-  @ApiPropertyOptional({ enum: NEEDS, isArray: true, description: 'replaces the needs the customer declared' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(NEEDS.length)
-  @IsIn(NEEDS, { each: true })
+  @FollowsRule(R.declaredNeeds, { description: 'replaces the needs the customer declared' })
   declaredNeeds?: Need[];
 
-  @ApiPropertyOptional({
-    enum: RISK_ANSWERS,
+  @FollowsRule(R.riskAnswers, {
+    enum: ['A', 'B', 'C', 'D'],
     isArray: true,
-    nullable: true,
     minItems: RISK_QUESTIONS.length,
     maxItems: RISK_QUESTIONS.length,
     description: 'answers to the risk questionnaire (GET /api/profiles/risk-questionnaire), in order; the risk level derives from them',
     example: ['C', 'C', 'B', 'B', 'C', 'C', 'B', 'B', 'C', 'C'],
   })
-  @Nullable()
-  @IsArray()
-  @ArrayMinSize(RISK_QUESTIONS.length, { message: `riskAnswers must answer all ${RISK_QUESTIONS.length} questions` })
-  @ArrayMaxSize(RISK_QUESTIONS.length, { message: `riskAnswers must answer all ${RISK_QUESTIONS.length} questions` })
-  @IsIn(RISK_ANSWERS, { each: true, message: `each value in riskAnswers must be one of ${RISK_ANSWERS.join(', ')}` })
   riskAnswers?: RiskAnswer[] | null;
 
   @ApiPropertyOptional({ type: ConsentDto, description: 'per purpose; omitted purposes stay as they are' })
@@ -149,120 +56,61 @@ export class CustomerEditableFieldsDto {
 
 /** Every field staff may set; all optional (PATCH semantics), null clears a nullable one. */
 export class PortraitFieldsDto extends CustomerEditableFieldsDto {
-  @ApiPropertyOptional({ enum: GENDERS, nullable: true })
-  @Nullable()
-  @IsIn(GENDERS)
+  @FollowsRule(R.gender)
   gender?: Gender | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '1980-05-17', description: 'filled from nationalIdNumber when omitted' })
-  @Nullable()
-  @IsBirthDate()
+  @FollowsRule(R.birthDate, { example: '1980-05-17', description: 'filled from nationalIdNumber when omitted' })
   birthDate?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '13812345678', description: 'mainland mobile; +86, spaces and dashes are accepted and removed' })
-  @Nullable()
-  @Transform(({ value }) => (typeof value === 'string' ? normalisePhone(value) : value))
-  @IsString()
-  @MaxLength(32)
-  @Matches(CN_MOBILE, { message: 'phone must be a mainland China mobile number (11 digits starting with 1, e.g. 13812345678)' })
+  @FollowsRule(R.phone, { example: '13812345678', description: 'mainland mobile; +86, spaces and dashes are accepted and removed' })
   phone?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 254 })
-  @Nullable()
-  @Transform(trimmedLowercase)
-  @IsString()
-  @MaxLength(254)
-  @Matches(EMAIL_PATTERN, { message: 'email must be an email address' })
+  @FollowsRule(R.email)
   email?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '11010519491231002X', description: '18-character PRC resident ID; the check digit is verified' })
-  @Nullable()
-  @Transform(({ value }) => (typeof value === 'string' ? normaliseNationalId(value) : value))
-  @IsString()
-  @MaxLength(18, { message: 'nationalIdNumber must be 18 characters' })
-  @IsNationalId()
+  @FollowsRule(R.nationalIdNumber, { example: '11010519491231002X', description: '18-character PRC resident ID; the check digit is verified' })
   nationalIdNumber?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: CITY_MAX_LENGTH, example: '上海' })
-  @Nullable()
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(CITY_MAX_LENGTH)
+  @FollowsRule(R.city, { example: '上海' })
   city?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 'SH-PD-001', description: 'a branch code from GET /api/profiles/branches' })
-  @Nullable()
-  @IsString()
-  @MaxLength(64)
-  @Matches(CODE_PATTERN, { message: 'homeBranchId must be a branch code (letters, digits, "_" and "-")' })
+  @FollowsRule(R.homeBranchId, { example: 'SH-PD-001', description: 'a branch code from GET /api/profiles/branches' })
   homeBranchId?: string | null;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: AUM_MAX_CNY, example: 1250000 })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }, { message: 'aumCny must be a number with at most 2 decimals' })
-  @Min(0, { message: 'aumCny must not be negative' })
-  @Max(AUM_MAX_CNY, { message: `aumCny must not exceed ${AUM_MAX_CNY} (100 billion CNY)` })
+  @FollowsRule(R.aumCny, { example: 1250000 })
   aumCny?: number;
 
-  @ApiPropertyOptional({ enum: INCOME_BANDS, nullable: true })
-  @Nullable()
-  @IsIn(INCOME_BANDS)
+  @FollowsRule(R.incomeBand)
   incomeBand?: IncomeBand | null;
 
-  @ApiPropertyOptional({ enum: PRODUCTS, isArray: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(PRODUCTS.length)
-  @IsIn(PRODUCTS, { each: true })
+  @FollowsRule(R.productsHeld)
   productsHeld?: Product[];
 
-  @ApiPropertyOptional({ enum: ACTIVITY_LEVELS })
-  @IsOptional()
-  @IsIn(ACTIVITY_LEVELS)
+  @FollowsRule(R.activityLevel)
   activityLevel?: ActivityLevel;
 
-  @ApiPropertyOptional({ enum: NEEDS, isArray: true, description: 'replaces the needs added by staff (source "staff")' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(NEEDS.length)
-  @IsIn(NEEDS, { each: true })
+  @FollowsRule(R.needs, { description: 'replaces the needs added by staff (source "staff")' })
   needs?: Need[];
 
-  @ApiPropertyOptional({ type: [String], description: 'replaces the manual tags; codes from GET /api/profiles/tags' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(MAX_MANUAL_TAGS)
-  @Matches(TAG_CODE_PATTERN, { each: true, message: 'each value in tags must be a tag code (lowercase letters, digits, "_")' })
+  @FollowsRule(R.tags, { description: 'replaces the manual tags; codes from GET /api/profiles/tags' })
   tags?: string[];
 
-  @ApiPropertyOptional({ enum: LIFECYCLE_STAGES })
-  @IsOptional()
-  @IsIn(LIFECYCLE_STAGES)
+  @FollowsRule(R.lifecycleStage)
   lifecycleStage?: LifecycleStage;
 
-  @ApiPropertyOptional({ nullable: true, format: 'uuid' })
-  @Nullable()
-  @IsUUID()
+  @FollowsRule(R.householdId)
   householdId?: string | null;
 }
 
+/** POST /profiles (staff): what PORTRAIT_REQUIRED_ON_CREATE requires, the same rules as every other write. */
+@RequiredFields(PORTRAIT_REQUIRED_ON_CREATE)
 export class CreatePortraitDto extends PortraitFieldsDto {
-  @ApiProperty({ maxLength: NAME_MAX_LENGTH, example: '王芳' })
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(NAME_MAX_LENGTH)
+  @FollowsRule(R.displayName, { example: '王芳' })
   displayName!: string;
 }
 
 export class UpdatePortraitDto extends PortraitFieldsDto {
-  @ApiPropertyOptional({ maxLength: NAME_MAX_LENGTH, example: '王芳' })
-  @IsOptional()
-  @Transform(trimmed)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(NAME_MAX_LENGTH)
+  @FollowsRule(R.displayName, { example: '王芳' })
   displayName?: string;
 
   @ApiProperty({ description: 'the version you read; if the portrait changed since, the update is refused with 409' })

@@ -1,9 +1,9 @@
+import { AUM_MAX_CNY, CODE_PATTERN, TAG_CODE_PATTERN } from '@relationship/domain-rules';
 import { PageQueryDto } from '@relationship/service-kit';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { NEEDS, RISK_LEVELS, SEGMENTS, type Need, type RiskLevel, type Segment } from '@relationship/contracts';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsIn, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { AUM_MAX_CNY, CODE_PATTERN, TAG_CODE_PATTERN } from '../../domain/catalogue';
 import { SEARCH_SORTS, type SearchSort } from '../search-query';
 
 /** `a,b` or repeated `?x=a&x=b` → ['a', 'b']. */
