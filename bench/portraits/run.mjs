@@ -45,7 +45,7 @@ const token = login.accessToken;
 const out = join(root, '.local', 'bench-data');
 const skipImport = values['skip-import'];
 const generated = skipImport ? { customers: 0, customerFile: null } : JSON.parse(
-  execFileSync(process.execPath, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', join(root, 'tools/datagen/src/cli.ts'),
+  execFileSync(process.execPath, ['--import', 'tsx', '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', join(root, 'tools/datagen/src/cli.ts'),
     `--customers=${values.customers}`, '--managers=0', `--seed=${values.seed}`, `--out=${out}`], { encoding: 'utf8' }),
 );
 // Totals are exact up to the search's cap (10,000); past it the figure reads "≥ 10000".

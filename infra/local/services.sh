@@ -123,7 +123,8 @@ case "${1:-}" in
     start_one gateway
     start_one portal
     # Demo portraits through the public API (idempotent; see tools/datagen/src/seed-demo.mts).
-    node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON "$REPO_ROOT/tools/datagen/src/seed-demo.mts" \
+    TSX_TSCONFIG_PATH="$REPO_ROOT/tools/datagen/tsconfig.json" node --import tsx --disable-warning=MODULE_TYPELESS_PACKAGE_JSON \
+      "$REPO_ROOT/tools/datagen/src/seed-demo.mts" \
       --gateway="http://127.0.0.1:$(port_of gateway)" >"$SERVICE_LOG_DIR/seed-demo.log" 2>&1 ||
       die "demo seed failed; log: $SERVICE_LOG_DIR/seed-demo.log
 $(tail -n 5 "$SERVICE_LOG_DIR/seed-demo.log")"

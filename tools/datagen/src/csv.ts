@@ -1,15 +1,7 @@
+import { riskAnswersFor } from '@relationship/domain-rules';
 import { stringify } from 'csv-stringify/sync';
 import type { GeneratedCustomer } from './customers.ts';
 import type { GeneratedManager } from './managers.ts';
-
-/** Answers to the ten-question risk questionnaire that score to each level (profiles' risk-questionnaire). */
-const RISK_ANSWERS: Record<GeneratedCustomer['riskLevel'], string> = {
-  C1: 'AAAAAAAAAA',
-  C2: 'BBBBBBBBBB',
-  C3: 'CCCCCBBBBB',
-  C4: 'CCCCCCCCCC',
-  C5: 'DDDDDDDDDD',
-};
 
 const list = (values: readonly string[]) => values.join(';');
 
@@ -30,7 +22,7 @@ export function customersCsv(customers: readonly GeneratedCustomer[]): string {
       aumCny: c.aumCny.toFixed(2),
       incomeBand: c.incomeBand,
       activityLevel: c.activityLevel,
-      riskAnswers: RISK_ANSWERS[c.riskLevel],
+      riskAnswers: riskAnswersFor(c.riskLevel).join(''),
       declaredNeeds: list(c.needs),
       interests: list(c.interests),
       consentProfiling: String(c.consentProfiling),

@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
+import {
+  MANAGER_REQUIRED_ON_CREATE,
+  MANAGER_RULES,
+  nationalIdProblem,
+  PERFORMANCE_RULES,
+  PORTRAIT_REQUIRED_ON_IMPORT,
+  PORTRAIT_RULES,
+  recordProblems,
+  riskAnswersFor,
+  riskLevelFor,
+} from '@relationship/domain-rules';
 import { describe, it } from 'node:test';
 import { generateCustomers } from './customers.ts';
 import { generateManagers } from './managers.ts';
-import { checkCharacter } from './national-id.ts';
 
 describe('generated customers', () => {
   const customers = generateCustomers(20_000, 7);
@@ -16,8 +26,7 @@ describe('generated customers', () => {
     const ids = new Set(customers.map((c) => c.nationalIdNumber));
     assert.equal(ids.size, customers.length);
     for (const c of customers.slice(0, 2_000)) {
-      assert.match(c.nationalIdNumber, /^\d{17}[\dX]$/);
-      assert.equal(c.nationalIdNumber[17], checkCharacter(c.nationalIdNumber.slice(0, 17)));
+      assert.equal(nationalIdProblem(c.nationalIdNumber), null, c.nationalIdNumber);
       assert.equal(Number(c.nationalIdNumber[16]) % 2 === 1, c.gender === 'male');
       assert.equal(c.nationalIdNumber.slice(6, 14), c.birthDate.replaceAll('-', ''));
     }
@@ -41,6 +50,15 @@ describe('generated customers', () => {
   it('use mobile numbers of 11 digits', () => {
     for (const c of customers.slice(0, 1_000)) assert.match(c.phone, /^1[3-9]\d{9}$/);
   });
+
+  it('pass the portrait field rules an import row is held to, risk answers earning the generated level', () => {
+    for (const c of customers.slice(0, 2_000)) {
+      const riskAnswers = riskAnswersFor(c.riskLevel);
+      assert.equal(riskLevelFor(riskAnswers), c.riskLevel);
+      // The rules read the portrait's fields and ignore the generator's others (hidden truth, externalRef).
+      assert.deepEqual(recordProblems(PORTRAIT_RULES, { ...c, displayName: c.name, declaredNeeds: c.needs, riskAnswers }, PORTRAIT_REQUIRED_ON_IMPORT), []);
+    }
+  });
 });
 
 describe('generated managers', () => {
@@ -53,5 +71,13 @@ describe('generated managers', () => {
       assert.ok(m.capacity <= 80);
     }
     assert.equal(new Set(managers.map((m) => m.employeeNo)).size, managers.length);
+  });
+
+  it('pass the manager field rules POST /api/managers and the CSV import apply', () => {
+    for (const m of generateManagers(500, 3)) {
+      assert.deepEqual(recordProblems(MANAGER_RULES, { ...m, displayName: m.name }, MANAGER_REQUIRED_ON_CREATE), []);
+      // The CSV writer clamps satisfaction into 0–5, as the import requires.
+      assert.deepEqual(recordProblems(PERFORMANCE_RULES, { ...m, satisfaction: Math.min(5, Math.max(0, m.satisfaction)) }), []);
+    }
   });
 });

@@ -13,7 +13,7 @@
  */
 // Node runs this tool from source (type stripping), which cannot resolve tsconfig path aliases.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { hashString, seededRandom } from '../../../libs/seeded-random/src/lib/seeded-random.ts';
+import { hashString, seededRandom } from '@relationship/seeded-random';
 import type { GeneratedCustomer } from './customers.ts';
 import type { GeneratedManager } from './managers.ts';
 

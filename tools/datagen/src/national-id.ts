@@ -1,15 +1,7 @@
-/** PRC resident identity numbers (GB 11643-1999): 17 digits + a mod-11 check character. */
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const CHECK = '10X98765432';
-
-export function checkCharacter(first17: string): string {
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i]!;
-  return CHECK[sum % 11]!;
-}
+import { nationalIdCheckChar } from '@relationship/domain-rules';
 
 /**
- * A valid number: region, birth date, a 3-digit sequence whose last digit is odd for men and even for women,
+ * A valid PRC resident identity number (GB 11643-1999, check character from libs/domain-rules): region, birth date, a 3-digit sequence whose last digit is odd for men and even for women,
  * and the check character. `taken` keeps numbers unique within one generated set.
  */
 export function nationalId(regionCode: string, birthDate: Date, male: boolean, taken: Set<string>, start = 0): string {
@@ -17,7 +9,7 @@ export function nationalId(regionCode: string, birthDate: Date, male: boolean, t
   for (let n = start % 500; n < start % 500 + 500; n++) {
     const sequence = ((n % 500) * 2 + (male ? 1 : 0)) % 1000;
     const first17 = `${regionCode}${ymd}${String(sequence).padStart(3, '0')}`;
-    const id = first17 + checkCharacter(first17);
+    const id = first17 + nationalIdCheckChar(first17);
     if (!taken.has(id)) {
       taken.add(id);
       return id;

@@ -5,6 +5,7 @@
  * assign everyone still waiting (imported customers wait for a rebalance) with one applied run.
  *   node tools/datagen/src/seed-demo.mts [--gateway=http://127.0.0.1:3000]
  */
+import { riskAnswersFor } from '@relationship/domain-rules';
 import { parseArgs } from 'node:util';
 import { customersCsv } from './csv.ts';
 import { generateCustomers } from './customers.ts';
@@ -49,13 +50,6 @@ const report = await call<{ importedRows: number }>(
 );
 
 // The demo accounts' own portraits: fill them in from the first 20 generated customers.
-const RISK: Record<string, string[]> = {
-  C1: Array(10).fill('A'),
-  C2: Array(10).fill('B'),
-  C3: ['C', 'C', 'C', 'C', 'C', 'B', 'B', 'B', 'B', 'B'],
-  C4: Array(10).fill('C'),
-  C5: Array(10).fill('D'),
-};
 const registered = (await call<Page>('/profiles?pageSize=100&sort=createdAt&order=asc', {}, token)).items.filter((p) => p.userId);
 let enriched = 0;
 for (const [i, portrait] of registered.slice(0, 20).entries()) {
@@ -75,7 +69,7 @@ for (const [i, portrait] of registered.slice(0, 20).entries()) {
         aumCny: c.aumCny,
         incomeBand: c.incomeBand,
         activityLevel: c.activityLevel,
-        riskAnswers: RISK[c.riskLevel],
+        riskAnswers: riskAnswersFor(c.riskLevel),
         declaredNeeds: c.needs,
         interests: c.interests,
         consent: { profiling: c.consentProfiling, marketing: c.consentMarketing, data_sharing: false },
