@@ -1,3 +1,4 @@
+import { MikroORM } from '@mikro-orm/core';
 import {
   AssignmentChanged,
   deadLetterTopic,
@@ -119,6 +120,10 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => h.stop());
+
+it('has migrations that create exactly the entities (no schema diff)', async () => {
+  expect((await h.app.get(MikroORM).schema.getUpdateSchemaSQL({ wrap: false })).trim()).toBe('');
+});
 
 describe('customer distribution', () => {
   it('counts current customers per dimension value, with their AUM', async () => {

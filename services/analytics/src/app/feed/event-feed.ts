@@ -1,3 +1,4 @@
+import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Topic, type EventEnvelope } from '@relationship/contracts';
@@ -19,8 +20,8 @@ type Listener = (event: AppliedEvent) => void;
 /**
  * The service's Kafka consumer: every topic from its beginning, each message through the idempotent consumer
  * (processed-event id and read-model effect in one transaction; invalid or failing messages to `<topic>.dlq`).
- * Its own kafkajs consumer rather than a Nest transport, because a replay stops it, rewinds the group and starts
- * it again.
+ * Its own kafkajs consumer rather than a Nest transport, because a replay stops it and starts it again in a new
+ * consumer group (generation), which reads every topic from its beginning.
  */
 @Injectable()
 export class EventFeed implements OnApplicationShutdown {
@@ -29,8 +30,10 @@ export class EventFeed implements OnApplicationShutdown {
   /** Last offset handled per `topic:partition` since the feed started. */
   readonly positions = new Map<string, bigint>();
   private readonly listeners: Listener[] = [];
+  private group?: string;
 
   constructor(
+    private readonly orm: MikroORM,
     @Inject(Kafka) private readonly kafka: Kafka,
     @Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingOptions,
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
@@ -38,8 +41,19 @@ export class EventFeed implements OnApplicationShutdown {
     private readonly projector: Projector,
   ) {}
 
-  get groupId(): string {
+  /** Whose processed-event ids the idempotent consumer keeps (stable across generations). */
+  get dedupeScope(): string {
     return this.messaging.consumerGroup ?? this.messaging.service;
+  }
+
+  /** The Kafka consumer group of the current generation (known once started). */
+  get groupId(): string {
+    return this.group ?? this.dedupeScope;
+  }
+
+  /** The consumer group of a generation: the configured group first, a new one after each replay. */
+  groupOf(generation: number): string {
+    return generation === 0 ? this.dedupeScope : `${this.dedupeScope}.g${generation}`;
   }
 
   get running(): boolean {
@@ -53,6 +67,8 @@ export class EventFeed implements OnApplicationShutdown {
 
   async start(): Promise<void> {
     if (this.consumer) return;
+    const [state] = await (this.orm.em.fork() as EntityManager).execute<{ generation: number }[]>('select generation from feed_state where id = 1');
+    this.group = this.groupOf(state?.generation ?? 0);
     const consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
     await consumer.connect();
     await consumer.subscribe({ topics: [...FEED_TOPICS], fromBeginning: true });

@@ -26,10 +26,10 @@ interface PartitionTarget {
 }
 
 /**
- * Rebuilds the read models from scratch: stops the feed, empties the read models and the consumer's processed-event
- * ids, rewinds the consumer group to the topics' beginning and starts the feed again. Progress is measured against
- * the topics' end offsets taken when it started; the feed carries on consuming live events after that.
- * Runs in one replica: a rewind needs the consumer group to be empty (other replicas would have to stop too).
+ * Rebuilds the read models from scratch: stops the feed, empties the read models and the processed-event ids and
+ * moves to the next consumer-group generation in one transaction, then starts the feed in that new group, which
+ * reads every topic from its beginning. Progress is measured against the topics' end offsets taken when it started;
+ * the feed carries on with live events after that. One replica runs it (others keep their generation until restarted).
  */
 @Injectable()
 export class ReplayService {
@@ -59,15 +59,16 @@ export class ReplayService {
     this.startedMs = Date.now();
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     try {
+      const previousGroup = this.feed.groupId;
       await this.feed.stop();
       const em = this.orm.em.fork() as EntityManager;
       await em.transactional(async (tx) => {
         for (const table of READ_MODEL_TABLES) await tx.execute(`delete from \`${table}\``, [], 'run');
-        await tx.execute('delete from processed_event where consumer = ?', [this.feed.groupId], 'run');
+        await tx.execute('delete from processed_event where consumer = ?', [this.feed.dedupeScope], 'run');
+        await tx.execute('update feed_state set generation = generation + 1 where id = 1', [], 'run');
       });
       this.targets = [];
       for (const topic of FEED_TOPICS) {
-        await this.admin.resetOffsets({ groupId: this.feed.groupId, topic, earliest: true });
         for (const p of await this.admin.fetchTopicOffsets(topic)) {
           this.targets.push({ key: `${topic}:${p.partition}`, low: BigInt(p.low), high: BigInt(p.high) });
         }
@@ -75,6 +76,8 @@ export class ReplayService {
       this.status.eventsTotal = Number(this.targets.reduce((sum, t) => sum + (t.high - t.low), 0n));
       this.logger.log({ eventsTotal: this.status.eventsTotal }, 'replay started');
       await this.feed.start();
+      // The old generation's committed offsets are of no further use.
+      await this.admin.deleteGroups([previousGroup]).catch((error: Error) => this.logger.warn({ err: error, group: previousGroup }, 'could not delete the previous consumer group'));
       this.poll();
     } catch (error) {
       this.fail(error);

@@ -156,6 +156,19 @@ export const RunSummarySchema = defineEntity({
   indexes: [{ name: 'run_summary_completed_idx', properties: ['completedAt'] }],
 });
 
+/**
+ * Which Kafka consumer group the feed reads with: `<group>` for generation 0, `<group>.g<n>` after the n-th replay.
+ * A replay starts a new group (which reads every topic from its beginning) instead of rewinding the old one.
+ */
+export const FeedStateSchema = defineEntity({
+  name: 'FeedState',
+  tableName: 'feed_state',
+  properties: {
+    id: p.smallint().primary().autoincrement(false),
+    generation: p.integer().default(0),
+  },
+});
+
 export const readModelEntities = [
   CustomerStateSchema,
   DistributionCountSchema,
@@ -165,6 +178,7 @@ export const readModelEntities = [
   MatchScoreBandSchema,
   TrendDailySchema,
   RunSummarySchema,
+  FeedStateSchema,
 ];
 
 /** The tables a replay empties before reading the topics again. */
