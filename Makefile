@@ -7,7 +7,7 @@ ENV := . infra/local/env.sh
 # TypeScript scripts that import workspace libs (tools/datagen, bench/) run through tsx, which resolves their paths.
 TS_NODE := TSX_TSCONFIG_PATH=tools/datagen/tsconfig.json node --import tsx --disable-warning=MODULE_TYPELESS_PACKAGE_JSON
 
-.PHONY: help install deps infra build up smoke down test lint typecheck unit-test bench clean
+.PHONY: help install deps deploy-tools infra build up smoke down test lint typecheck unit-test bench clean
 
 help:
 	@echo "make up    - install what is missing, start MariaDB/Redis/Kafka, build and start all services with demo data"
@@ -22,6 +22,10 @@ install:
 deps: install
 	@$(ENV); if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then \
 	  echo "[deps] npm ci"; npm ci --no-audit --no-fund; fi
+
+# The deployment checks' tools (kustomize, pinned) in .local/tools/bin: tests/deploy renders k8s/ with them.
+deploy-tools:
+	@bash infra/local/install-kustomize.sh
 
 infra: deps
 	@bash infra/local/start.sh
@@ -48,10 +52,10 @@ typecheck: deps
 	@$(ENV); npx nx run-many -t typecheck
 
 # Every test suite; integration and system tests use the real MariaDB, Redis and Kafka.
-unit-test: deps infra
+unit-test: deps infra deploy-tools
 	@$(ENV); npx nx run-many -t test --outputStyle=stream
 
-test: deps infra
+test: deps infra deploy-tools
 	@$(ENV); npx nx run-many -t lint typecheck --outputStyle=stream
 	@$(ENV); npx nx run-many -t test --outputStyle=stream --parallel=1
 
