@@ -13,6 +13,7 @@ help:
 	@echo "make up    - install what is missing, start MariaDB/Redis/Kafka, build and start all services with demo data"
 	@echo "make smoke - check the running system as a new user would (sign-ins, portrait, manager, book, portal page)"
 	@echo "make down  - stop the services and the infrastructure"
+	@echo "make analytics-replay - rebuild analytics' read models by replaying every topic (after make up)"
 	@echo "make test  - start what the tests need, then lint, type-check and run every test suite"
 
 install:
@@ -40,6 +41,11 @@ up:
 # What a new user does first, against the running system (after `make up`): sign-ins, portrait, manager, book, portal.
 smoke: deps
 	@$(ENV); node tests/smoke/smoke.mjs $(ARGS)
+
+# Rebuild analytics' read models from the topics' beginning (needs `make up`; ARGS="--gateway=URL --username=U --password=P").
+.PHONY: analytics-replay
+analytics-replay: deps
+	@$(ENV); node infra/local/analytics-replay.mjs $(ARGS)
 
 down:
 	@bash infra/local/services.sh stop || true
