@@ -24,9 +24,9 @@ deps: install
 	@$(ENV); if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then \
 	  echo "[deps] npm ci"; npm ci --no-audit --no-fund; fi
 
-# The deployment checks' tools (kustomize, pinned) in .local/tools/bin: tests/deploy renders k8s/ with them.
+# Deployment checks' tools in .local/tools/bin: kustomize (renders k8s/) and compose-config (compose-go).
 deploy-tools:
-	@bash infra/local/install-kustomize.sh
+	@bash infra/local/install-deploy-tools.sh
 
 infra: deps
 	@bash infra/local/start.sh

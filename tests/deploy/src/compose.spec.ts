@@ -1,6 +1,6 @@
 import { loadRepoFacts, RepoFacts } from './context';
-import { checkCompose, Compose, composeEnv, interpolate, loadCompose, mysqlAllowsTriggers } from './support/compose';
-import { clone, Dict } from './support/repo';
+import { checkCompose, Compose, ComposeError, composeEnv, loadCompose, mysqlAllowsTriggers, renderCompose } from './support/compose';
+import { clone, Dict, readText } from './support/repo';
 
 describe('docker-compose.yml', () => {
   let facts: RepoFacts;
@@ -22,7 +22,8 @@ describe('docker-compose.yml', () => {
     const secrets = facts.serviceNames.filter((name) => compose.services[name]).map((name) => composeEnv(compose.services[name])['JWT_SECRET']);
     expect(new Set(secrets).size).toBe(1);
     expect(secrets[0].length).toBeGreaterThanOrEqual(32);
-    expect(interpolate('${JWT_SECRET:-fallback}', { JWT_SECRET: 'from-the-shell' })).toBe('from-the-shell');
+    const fromShell = 's'.repeat(40);
+    expect(composeEnv(renderCompose(undefined, { JWT_SECRET: fromShell }).services['gateway'])['JWT_SECRET']).toBe(fromShell);
   });
 
   it('knows the mysqld options that let the app user create triggers under binary logging', () => {
@@ -31,12 +32,19 @@ describe('docker-compose.yml', () => {
     expect(['--log-bin-trust-function-creators=0', '--skip-name-resolve'].map((a) => mysqlAllowsTriggers([a]))).toEqual([false, false]);
   });
 
-  it('interpolates like compose: defaults, $$ escapes, and reports variables without a default', () => {
-    const missing: string[] = [];
-    expect(interpolate('a${X:-d}b${Y-e}c$$d${Z}', {}, missing)).toBe('adbec$d');
-    expect(missing).toEqual(['Z']);
-    expect(interpolate('${X:-d}', { X: '' })).toBe('d');
-    expect(interpolate('${X-d}', { X: '' })).toBe('');
+  // compose-go loads the file as `docker compose` does; what it refuses never reaches the checks below.
+  const text = () => readText('docker-compose.yml');
+  it('is loaded by compose-go: the compose-spec schema refuses what compose does not know', () => {
+    expect(() => renderCompose(text().replace(/^ {2}identity:\n/m, '  identity:\n    restart_policy: always\n'))).toThrow(ComposeError);
+    expect(() => renderCompose(text().replace(/^ {2}identity:\n/m, '  identity:\n    restart_policy: always\n'))).toThrow(/services\.identity\.restart_policy/);
+    expect(() => renderCompose(text().replace('condition: service_completed_successfully', 'condition: service_finished'))).toThrow(/depends_on\.kafka-topics\.condition value must be one of/);
+    expect(() => renderCompose(text().replace(/^ {2}kafka:\n {4}image: apache\/kafka:4\.1\.2\n/m, '  kafka:\n'))).toThrow(/kafka/);
+  });
+
+  it('catches a variable without default (a plain "docker compose up" would leave it empty)', () => {
+    const broken = renderCompose(text().replace(/\$\{JWT_SECRET:-[^}]+\}/, '${JWT_SECRET}'));
+    expect(broken.unset).toEqual(['JWT_SECRET']);
+    expect(check(broken)).toEqual(expect.arrayContaining([expect.stringContaining('${JWT_SECRET} has no default'), expect.stringContaining('JWT_SECRET: must be at least 32 characters')]));
   });
 
   // Each case breaks a copy of the real file the way drift would, and the same checker must notice.
@@ -70,7 +78,6 @@ describe('docker-compose.yml', () => {
     ['a Kafka replication factor above 1', (c) => ((svc(c, 'kafka')['environment'] as Dict)['KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR'] = 3), 'must be 1 on a single broker'],
     ['the MySQL init scripts are not mounted', (c) => (svc(c, 'mysql')['volumes'] = ['mysql-data:/var/lib/mysql']), 'must mount ./docker/mysql-init'],
     ['JWT secrets differ', (c) => (env(c, 'gateway')['JWT_SECRET'] = 'x'.repeat(40)), 'JWT_SECRET differs between compose services'],
-    ['a variable without default', (c) => (env(c, 'identity')['JWT_SECRET'] = '${JWT_SECRET}'), '${JWT_SECRET} has no default'],
     // a second process of one service (matching-worker: the matching image, worker.js)
     ['an entry point nobody runs', (c) => delete c.services['matching-worker'], 'services/matching builds the entry point worker.js, but compose has no service "matching-worker"'],
     ['the worker runs the API', (c) => (svc(c, 'matching-worker')['command'] = ['node', 'main.js']), 'compose service "matching-worker": runs main.js, but matching-worker is the worker entry point (worker.js)'],

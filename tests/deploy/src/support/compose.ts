@@ -1,5 +1,6 @@
-import { load } from 'js-yaml';
-import { asArray, asDict, Dict, exists, hostPort, imageTagProblem, isDict, readText } from './repo';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { asArray, asDict, Dict, exists, hostPort, imageTagProblem, isDict, readText, REPO_ROOT, repoPath } from './repo';
 import { portalEnvProblems } from './portal';
 import { commandProblems, envProblems, MAIN_ENTRY, ServiceConfig, sharedEnvProblems } from './service-config';
 import { KafkaUser, ParseProvisionRequest, PROVISIONER, PROVISIONER_ROOT, provisionerProblems, TOPICS_INIT, usesKafka } from './kafka-topics';
@@ -15,45 +16,42 @@ export const PUBLISHED = { gateway: 3000, portal: 4200 } as const;
 /** Where infrastructure listens inside the compose network. */
 export const INFRA = ['kafka', 'mysql', 'redis'] as const;
 
+/** The project as `docker compose config` loads it (compose-go: anchors merged, interpolated, schema-validated, normalised). */
 export interface Compose {
   services: Record<string, Dict>;
   raw: Dict;
+  /** Variables referenced without a default and not set: a plain `docker compose up` would use an empty string. */
+  unset: string[];
 }
+
+/** tests/deploy/compose-config (compose-go), built by infra/local/install-deploy-tools.sh (run by `make test`). */
+export const COMPOSE_CONFIG = process.env['COMPOSE_CONFIG'] || repoPath('.local/tools/bin/compose-config');
+
+export class ComposeError extends Error {}
 
 /**
- * Compose variable interpolation with an empty shell environment, so every ${VAR:-default} takes its default:
- * what `docker compose up` does on a machine that set nothing. A ${VAR} without default is reported.
+ * Loads compose text (default: docker-compose.yml) with compose-go, in the repository root, with an interpolation
+ * environment of `env` only (what a new machine's shell has: nothing). An invalid file throws the loader's message.
  */
-export function interpolate(value: string, env: Record<string, string> = {}, missing: string[] = []): string {
-  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, braced, op, arg, bare) => {
-    if (match === '$$') return '$';
-    const name = (braced ?? bare) as string;
-    const set = env[name];
-    if (op === ':-') return set ? set : (arg as string);
-    if (op === '-') return set !== undefined ? set : (arg as string);
-    if (set === undefined || (op === ':?' && set === '')) missing.push(name);
-    return set ?? '';
-  });
+export function renderCompose(text = readText(COMPOSE_FILE), env: Record<string, string> = {}): Compose {
+  if (!existsSync(COMPOSE_CONFIG)) throw new ComposeError(`${COMPOSE_CONFIG} is missing: run infra/local/install-deploy-tools.sh (make test does)`);
+  let output: string;
+  try {
+    output = execFileSync(COMPOSE_CONFIG, [REPO_ROOT, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)], { input: text, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (error) {
+    // the loader's verdict is the last line; the lines before are its warnings
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    throw new ComposeError(`${COMPOSE_FILE}: ${stderr.split('\n').pop() || (error as Error).message}`);
+  }
+  const { project, unset } = JSON.parse(output) as { project: Dict; unset: string[] };
+  return { raw: project, services: asDict(project['services']) as Record<string, Dict>, unset };
 }
 
-export function parseCompose(text: string): Compose {
-  const raw = asDict(load(text));
-  return { raw, services: asDict(raw['services']) as Record<string, Dict> };
-}
+export const loadCompose = (): Compose => renderCompose();
 
-export const loadCompose = (): Compose => parseCompose(readText(COMPOSE_FILE));
-
-/** A service's environment as the container sees it (list or map form, interpolated, values as strings). */
-export function composeEnv(service: Dict, missing: string[] = []): Record<string, string> {
-  const env = service['environment'];
-  const pairs: [string, string][] = Array.isArray(env)
-    ? env.map((entry) => {
-        const text = String(entry);
-        const eq = text.indexOf('=');
-        return eq < 0 ? [text, ''] : [text.slice(0, eq), text.slice(eq + 1)];
-      })
-    : Object.entries(asDict(env)).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]);
-  return Object.fromEntries(pairs.map(([k, v]) => [k, interpolate(v, {}, missing)]));
+/** A service's environment as the container sees it (values as strings; compose-go has interpolated them). */
+export function composeEnv(service: Dict): Record<string, string> {
+  return Object.fromEntries(Object.entries(asDict(service['environment'])).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
 }
 
 const dependsOn = (service: Dict): Record<string, Dict> => {
@@ -151,7 +149,7 @@ function checkAddress(compose: Compose, where: string, variable: string, value: 
 
 /** Every way docker-compose.yml can drift from the code. Returns human-readable problems; empty = fine. */
 export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
-  const problems: string[] = [];
+  const problems: string[] = compose.unset.map((variable) => `${COMPOSE_FILE}: \${${variable}} has no default, so a plain "docker compose up" on a new machine fails`);
   const nest = nestServicesInCompose(compose);
   const tools = toolsInCompose(compose);
 
@@ -186,12 +184,12 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
     if (typeof image !== 'string') {
       if (!service['build']) problems.push(`compose service "${name}" has neither image nor build`);
     } else {
-      const problem = imageTagProblem(interpolate(image));
+      const problem = imageTagProblem(image);
       if (problem) problems.push(`compose service "${name}": ${problem}`);
     }
     const build = buildOf(service);
     if (service['build']) {
-      if (build['context'] !== '.') problems.push(`compose service "${name}": build context must be the repository root "." (the Dockerfiles build the Nx workspace)`);
+      if (build['context'] !== REPO_ROOT) problems.push(`compose service "${name}": build context must be the repository root "." (the Dockerfiles build the Nx workspace), is ${String(build['context'])}`);
       const dockerfile = String(build['dockerfile'] ?? 'Dockerfile');
       if (!exists(dockerfile)) problems.push(`compose service "${name}": build.dockerfile ${dockerfile} does not exist`);
     }
@@ -242,11 +240,9 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
     const name = config.name;
     const service = compose.services[name];
     if (!service) continue;
-    const missing: string[] = [];
-    const env = composeEnv(service, missing);
+    const env = composeEnv(service);
     envs.set(name, env);
     const where = `compose service "${name}"`;
-    for (const variable of missing) problems.push(`${where}: \${${variable}} has no default, so a plain "docker compose up" fails`);
     problems.push(...envProblems(where, config, env));
     const command = service['command'];
     problems.push(...commandProblems(where, config, command === undefined || command === null ? undefined : Array.isArray(command) ? command.map(String) : String(command).split(/\s+/).filter(Boolean)));
@@ -314,9 +310,7 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
   else {
     const where = `compose service "${TOPICS_INIT}"`;
     if (tools.get(TOPICS_INIT) !== PROVISIONER) problems.push(`${where} must build ${PROVISIONER_ROOT}/${PROVISIONER} from ${SERVICE_DOCKERFILE} (build args APP_ROOT=${PROVISIONER_ROOT}, SERVICE=${PROVISIONER})`);
-    const missing: string[] = [];
-    const env = composeEnv(provisioner, missing);
-    for (const variable of missing) problems.push(`${where}: \${${variable}} has no default, so a plain "docker compose up" fails`);
+    const env = composeEnv(provisioner);
     const command = provisioner['command'];
     const argv = command === undefined || command === null ? undefined : Array.isArray(command) ? command.map(String) : String(command).split(/\s+/).filter(Boolean);
     problems.push(...provisionerProblems(where, argv, env, kafkaUsers, ctx.parseProvisionRequest));
@@ -346,8 +340,10 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
 
   // -- MySQL: the init scripts are mounted
   if (compose.services['mysql']) {
-    const volumes = asArray(compose.services['mysql']['volumes']).map(String);
-    if (!volumes.some((v) => v.startsWith(`./${MYSQL_INIT_DIR}:/docker-entrypoint-initdb.d`))) problems.push(`compose mysql must mount ./${MYSQL_INIT_DIR} on /docker-entrypoint-initdb.d`);
+    const volumes = asArray(compose.services['mysql']['volumes']).map(asDict);
+    if (!volumes.some((v) => v['type'] === 'bind' && v['source'] === repoPath(MYSQL_INIT_DIR) && v['target'] === '/docker-entrypoint-initdb.d')) {
+      problems.push(`compose mysql must mount ./${MYSQL_INIT_DIR} on /docker-entrypoint-initdb.d`);
+    }
     // MySQL 8 logs binary by default; a non-SUPER user may then create triggers only with this server setting.
     if (ctx.triggerServices.length && !mysqlAllowsTriggers(asArray(compose.services['mysql']['command']).map(String))) {
       problems.push(

@@ -11,7 +11,7 @@ export interface Resource extends Dict {
   metadata: Dict & { name: string; namespace?: string };
 }
 
-/** The kustomize binary: infra/local/install-kustomize.sh (run by `make test`) puts the pinned version here. */
+/** The kustomize binary: infra/local/install-deploy-tools.sh (run by `make test`) puts the pinned version here. */
 export const KUSTOMIZE = process.env['KUSTOMIZE'] || repoPath('.local/tools/bin/kustomize');
 
 export class KustomizeError extends Error {}
@@ -20,7 +20,7 @@ export const resourceId = (r: { kind: string; metadata: { name: string } }): str
 
 /** `kustomize build <dir>` (absolute, or relative to the repository root), parsed. */
 export function kustomizeBuild(dir: string): Resource[] {
-  if (!existsSync(KUSTOMIZE)) throw new KustomizeError(`${KUSTOMIZE} is missing: run infra/local/install-kustomize.sh (make test does)`);
+  if (!existsSync(KUSTOMIZE)) throw new KustomizeError(`${KUSTOMIZE} is missing: run infra/local/install-deploy-tools.sh (make test does)`);
   let output: string;
   try {
     output = execFileSync(KUSTOMIZE, ['build', isAbsolute(dir) ? dir : join(REPO_ROOT, dir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
