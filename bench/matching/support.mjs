@@ -1,6 +1,6 @@
 // Shared by the matching benchmarks: the built service as a process on its own database and topic namespace.
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -49,7 +49,7 @@ export async function startMatching(entry, port, extraEnv = {}) {
     env: {
       PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port),
       DATABASE_URL: `mysql://${db.user}:${db.password}@${db.host}:${db.port}/${DATABASE}`, KAFKA_BROKERS: brokers.join(','),
-      KAFKA_TOPIC_PREFIX: PREFIX, REDIS_URL: redisUrl, JWT_SECRET: randomUUID() + randomUUID(), QUEUE_PREFIX,
+      KAFKA_TOPIC_PREFIX: PREFIX, REDIS_URL: redisUrl, JWT_PUBLIC_KEYS: JSON.stringify({ keys: [generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' })] }), QUEUE_PREFIX,
       ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -134,17 +134,20 @@ describe_port() {
   printf 'pid %s: %s' "$pid" "${cmd:0:160}"
 }
 
-# ensure_secret FILE: a random secret created once, atomically (temporary file, then rename, under a lock), so
-# processes started in parallel all read the same complete value. Prints the secret.
+# ensure_secret FILE [GENERATOR...]: a secret created once, atomically (temporary file, then rename, under a lock),
+# so processes started in parallel all read the same complete value. GENERATOR prints it (default: 48 random
+# bytes in base64). Prints the secret.
 ensure_secret() {
   local file=$1 tmp
+  shift
+  (($#)) || set -- sh -c 'head -c 48 /dev/urandom | base64 -w0'
   if [[ ! -s $file ]]; then
     mkdir -p "$(dirname "$file")"
     (
       flock -w 30 8 || die "could not lock $file.lock within 30s"
       if [[ ! -s $file ]]; then
         tmp=$(mktemp "$file.XXXXXX")
-        (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$tmp")
+        (umask 077 && "$@" >"$tmp") || { rm -f "$tmp"; die "could not generate $file"; }
         chmod 600 "$tmp"
         mv -f "$tmp" "$file"
       fi

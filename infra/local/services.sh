@@ -14,7 +14,7 @@ REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 
 SERVICE_LOG_DIR="$LOCAL_DIR/log/services"
 SERVICE_RUN_DIR="$LOCAL_DIR/run/services"
-SECRET_FILE="$CONF_DIR/jwt-secret"
+JWT_KEY_FILE="$CONF_DIR/jwt-private.pem"
 READY_S=${SERVICES_READY_S:-90}
 
 log() { printf '[services] %s\n' "$*"; }
@@ -27,17 +27,20 @@ port_of() {
 
 pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-# Generated once for this checkout (kept across `make down`/`make up`), before any service starts.
-JWT_SECRET_VALUE=""
+# The access-token key pair, generated once for this checkout (kept across `make down`/`make up`) before any
+# service starts: identity alone gets the private key, every service the public JWKS.
+JWT_PRIVATE_KEY_VALUE=""
+JWT_PUBLIC_KEYS_VALUE=""
 
 # The environment of one service in the local demo deployment.
 service_env() {
   local name=$1
   printf '%s\n' \
     "NODE_ENV=development" "DEMO_MODE=true" "LOG_LEVEL=${LOG_LEVEL:-info}" "HOST=127.0.0.1" \
-    "PORT=$(port_of "$name")" "JWT_SECRET=$JWT_SECRET_VALUE" \
+    "PORT=$(port_of "$name")" "JWT_PUBLIC_KEYS=$JWT_PUBLIC_KEYS_VALUE" \
     "KAFKA_BROKERS=$KAFKA_BROKERS" "REDIS_URL=$REDIS_URL" \
     "DATABASE_URL=mysql://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/relationship_${name%-worker}"
+  [[ $name == identity ]] && printf '%s\n' "JWT_PRIVATE_KEY=$JWT_PRIVATE_KEY_VALUE"
   if [[ $name == portal ]]; then
     printf '%s\n' "PORTAL_PORT=$(port_of portal)" "PORTAL_HOST=127.0.0.1" "GATEWAY_URL=http://127.0.0.1:$(port_of gateway)"
     return
@@ -104,8 +107,10 @@ stop_one() {
 case "${1:-}" in
   start)
     t0=$(now_ms)
-    JWT_SECRET_VALUE=$(ensure_secret "$SECRET_FILE")
-    [[ ${#JWT_SECRET_VALUE} -ge 32 ]] || die "$SECRET_FILE holds no usable secret; delete it and run again"
+    # one line per variable in service_env: the PEM's line breaks travel as \n (identity reads both)
+    JWT_PRIVATE_KEY_VALUE=$(ensure_secret "$JWT_KEY_FILE" node "$REPO_ROOT/infra/local/jwt-keys.mjs" new | awk '{printf "%s\\n", $0}')
+    JWT_PUBLIC_KEYS_VALUE=$(node "$REPO_ROOT/infra/local/jwt-keys.mjs" jwks "$JWT_KEY_FILE") ||
+      die "$JWT_KEY_FILE holds no usable private key; delete it and run again"
     # In parallel, each waited for by its own pid (so a quick failure is never missed or miscounted).
     first=(identity profiles managers matching analytics)
     pids=()

@@ -1,2 +1,3 @@
+export * from './lib/keys';
 export * from './lib/tokens';
 export * from './lib/guards';

@@ -1,6 +1,5 @@
-import { AccessTokenVerifier } from '@relationship/auth';
 import { Topic } from '@relationship/contracts';
-import { eventually, TEST_JWT_SECRET } from '@relationship/testing';
+import { eventually, TEST_JWT_PRIVATE_KEY, TEST_JWT_PUBLIC_KEYS, testTokens } from '@relationship/testing';
 import { databaseUrl, recreateDatabase } from './support/databases';
 import { startGroupsAtEnd } from './support/kafka';
 import { startService, stopService, type RunningService } from './support/services';
@@ -33,16 +32,15 @@ const EVENT_TIMEOUT = 60_000;
 const POLL_MS = 400;
 
 const shared = {
-  JWT_SECRET: TEST_JWT_SECRET,
+  JWT_PUBLIC_KEYS: TEST_JWT_PUBLIC_KEYS,
   KAFKA_BROKERS: brokers.join(','),
   REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
   DEMO_MODE: 'false',
 };
 
-// The services verify tokens with the same secret, issuer and audience: admins need no account of their own.
-const tokens = new AccessTokenVerifier({ secret: TEST_JWT_SECRET, issuer: 'relationship-identity', audience: 'relationship' });
+// The services verify tokens signed with the test key (same issuer and audience): admins need no account of their own.
 const sign = (role: 'admin' | 'manager' | 'customer', id: string = crypto.randomUUID()) =>
-  tokens.sign({ id, role, username: `${role}-${id.slice(0, 8)}` }, 900);
+  testTokens.sign({ id, role, username: `${role}-${id.slice(0, 8)}` }, 900);
 
 interface Explanation {
   score: number;
@@ -120,7 +118,7 @@ describe('matching journey: managers + identity + profiles → matching (+ worke
       QUEUE_PREFIX: `e2e-${run}`,
     };
     const [identity, profiles, managers, matching] = await Promise.all([
-      startService('identity', PORTS.identity, { ...shared, DATABASE_URL: databaseUrl(DB.identity) }),
+      startService('identity', PORTS.identity, { ...shared, JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY, DATABASE_URL: databaseUrl(DB.identity) }),
       startService('profiles', PORTS.profiles, {
         ...shared,
         DATABASE_URL: databaseUrl(DB.profiles),
@@ -136,7 +134,7 @@ describe('matching journey: managers + identity + profiles → matching (+ worke
     services.push(identity, profiles, managers, matching);
     // The worker's migrations are matching's, which have run by now.
     // The worker reads no JWT_* (no public API).
-    const workerEnv = Object.fromEntries(Object.entries(matchingEnv).filter(([key]) => key !== 'JWT_SECRET'));
+    const workerEnv = Object.fromEntries(Object.entries(matchingEnv).filter(([key]) => key !== 'JWT_PUBLIC_KEYS'));
     services.push(
       await startService('matching-worker', PORTS.worker, { ...workerEnv, KAFKA_CONSUMER_GROUP: `matching-worker-e2e-${run}` }, 'matching/worker.js'),
     );

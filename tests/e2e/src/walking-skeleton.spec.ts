@@ -1,5 +1,5 @@
 import { Topic } from '@relationship/contracts';
-import { eventually, TEST_JWT_SECRET } from '@relationship/testing';
+import { eventually, TEST_JWT_PRIVATE_KEY, TEST_JWT_PUBLIC_KEYS } from '@relationship/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import type { RowDataPacket } from 'mysql2/promise';
 import { databaseUrl, recreateDatabase, withDatabase } from './support/databases';
@@ -16,7 +16,7 @@ const PROFILES_DB = 'relationship_profiles_e2e';
 const PORTS = { gateway: 3100, identity: 3101, profiles: 3102 };
 
 const shared = {
-  JWT_SECRET: TEST_JWT_SECRET,
+  JWT_PUBLIC_KEYS: TEST_JWT_PUBLIC_KEYS,
   KAFKA_BROKERS: brokers.join(','),
   REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
   DEMO_MODE: 'false',
@@ -29,7 +29,7 @@ describe('walking skeleton: gateway → identity → Kafka → profiles', () => 
   beforeAll(async () => {
     await Promise.all([recreateDatabase(IDENTITY_DB), recreateDatabase(PROFILES_DB)]);
     const [identity, profiles] = await Promise.all([
-      startService('identity', PORTS.identity, { ...shared, DATABASE_URL: databaseUrl(IDENTITY_DB) }),
+      startService('identity', PORTS.identity, { ...shared, JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY, DATABASE_URL: databaseUrl(IDENTITY_DB) }),
       startService('profiles', PORTS.profiles, {
         ...shared,
         DATABASE_URL: databaseUrl(PROFILES_DB),

@@ -1,47 +1,83 @@
-import { ExecutionContext, ForbiddenException, UnauthorizedException } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { Controller, Get } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { JwtAuthGuard, Public, Roles, RolesGuard } from './guards';
-import { AccessTokenVerifier, bearerToken, InvalidTokenError } from './tokens';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { generateKeyPairSync } from 'node:crypto';
+import { AuthModule, CurrentUser, Public, Roles } from './guards';
+import { KeyError, PublicKeySet, signingKeyFromPem, type SigningKey } from './keys';
+import { AccessTokenSigner, AccessTokenVerifier, bearerToken, InvalidTokenError, type AuthUser } from './tokens';
 
-const settings = { secret: 's'.repeat(40), issuer: 'relationship-identity', audience: 'relationship' };
-const verifier = new AccessTokenVerifier(settings);
-const user = { id: '7d3c1f0e-4a2b-4c5d-8e9f-0a1b2c3d4e5f', role: 'customer' as const, username: 'customer1' };
-
-function context(handler: () => void, headers: Record<string, string> = {}, url = '/api/profiles/me') {
-  const request: { url: string; headers: Record<string, string>; user?: unknown } = { url, headers };
-  class Controller {}
-  return {
-    request,
-    ctx: {
-      getType: () => 'http',
-      getHandler: () => handler,
-      getClass: () => Controller,
-      switchToHttp: () => ({ getRequest: () => request }),
-    } as unknown as ExecutionContext,
-  };
+function newSigningKey(): SigningKey {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return signingKeyFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 }
 
-describe('AccessTokenVerifier', () => {
-  it('round-trips a signed access token', () => {
-    expect(verifier.verify(verifier.sign(user, 60))).toEqual(user);
+const current = newSigningKey();
+const previous = newSigningKey();
+const stranger = newSigningKey();
+const names = { issuer: 'relationship-identity', audience: 'relationship' };
+const publicKeys = PublicKeySet.fromJwks(JSON.stringify({ keys: [current.publicJwk, previous.publicJwk] }));
+const settings = { ...names, publicKeys };
+const signer = new AccessTokenSigner({ ...names, signingKey: current });
+const verifier = new AccessTokenVerifier(settings);
+const user: AuthUser = { id: '7d3c1f0e-4a2b-4c5d-8e9f-0a1b2c3d4e5f', role: 'customer', username: 'customer1' };
+const claims = { sub: user.id, role: 'admin', username: 'x', typ: 'access' };
+const jwt = new JwtService({});
+
+describe('keys', () => {
+  it('names a key by its RFC 7638 thumbprint and publishes only the public half', () => {
+    expect(current.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(current.publicJwk).toEqual({ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: current.kid, alg: 'ES256', use: 'sig' });
+    expect(current.publicJwk).not.toHaveProperty('d');
+    expect(publicKeys.kids).toEqual([current.kid, previous.kid]);
   });
 
-  it('rejects tampered, foreign-audience, expired and non-access tokens', () => {
-    const token = verifier.sign(user, 60);
-    expect(() => verifier.verify(`${token.slice(0, -2)}xx`)).toThrow(InvalidTokenError);
-    const jwt = new JwtService({ secret: settings.secret });
-    const foreign = jwt.sign({ sub: user.id, role: 'admin', username: 'x', typ: 'access' }, { audience: 'other', issuer: settings.issuer, expiresIn: 60 });
-    expect(() => verifier.verify(foreign)).toThrow(InvalidTokenError);
-    const expired = jwt.sign({ sub: user.id, role: 'admin', username: 'x', typ: 'access', exp: Math.floor(Date.now() / 1000) - 10 }, {
-      audience: settings.audience,
-      issuer: settings.issuer,
-    });
-    expect(() => verifier.verify(expired)).toThrow(InvalidTokenError);
-    const refresh = jwt.sign({ sub: user.id, role: 'admin', username: 'x', typ: 'refresh' }, { ...settings, secret: undefined, expiresIn: 60 });
-    expect(() => verifier.verify(refresh)).toThrow(/not an access token/);
-    const otherSecret = new AccessTokenVerifier({ ...settings, secret: 'o'.repeat(40) }).sign(user, 60);
-    expect(() => verifier.verify(otherSecret)).toThrow(InvalidTokenError);
+  it('accepts a one-line PEM with \\n escapes, as env files carry it', () => {
+    const pem = current.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(signingKeyFromPem(pem.replace(/\n/g, '\\n')).kid).toBe(current.kid);
+  });
+
+  it.each([
+    ['a placeholder', 'REPLACE-ME-with-at-least-32-random-characters', /PEM-encoded private key/],
+    ['an RSA key', generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), /EC P-256/],
+  ])('refuses %s as the signing key', (_what, pem, message) => {
+    expect(() => signingKeyFromPem(pem)).toThrow(KeyError);
+    expect(() => signingKeyFromPem(pem)).toThrow(message);
+  });
+
+  it.each([
+    ['not JSON', 'REPLACE-ME', /JWKS document/],
+    ['no keys', '{"keys": []}', /at least one key/],
+    ['a private key', JSON.stringify({ keys: [current.privateKey.export({ format: 'jwk' })] }), /key 0: is a private key/],
+    ['a kid that is not the thumbprint', JSON.stringify({ keys: [{ ...current.publicJwk, kid: previous.kid }] }), /kid must be the key's RFC 7638 thumbprint/],
+  ])('refuses a JWKS with %s', (_what, json, message) => {
+    expect(() => PublicKeySet.fromJwks(json)).toThrow(message);
+  });
+});
+
+describe('AccessTokenVerifier', () => {
+  it('round-trips a token signed with the current key, naming it by kid in the header', () => {
+    const token = signer.sign(user, 60);
+    expect(jwt.decode(token, { complete: true })).toMatchObject({ header: { alg: 'ES256', kid: current.kid } });
+    expect(verifier.verify(token)).toEqual(user);
+  });
+
+  it('still accepts tokens of the previous key during a rotation', () => {
+    expect(verifier.verify(new AccessTokenSigner({ ...names, signingKey: previous }).sign(user, 60))).toEqual(user);
+  });
+
+  it.each([
+    ['a key it does not know', () => new AccessTokenSigner({ ...names, signingKey: stranger }).sign(user, 60), /unknown signing key/],
+    ['another key under a known kid', () => new AccessTokenSigner({ ...names, signingKey: { ...stranger, kid: current.kid } }).sign(user, 60), /invalid signature/],
+    ['HS256 keyed with the public key', () => jwt.sign(claims, { secret: JSON.stringify(current.publicJwk), algorithm: 'HS256', keyid: current.kid, ...names, expiresIn: 60 }), /invalid algorithm/],
+    ['no kid', () => jwt.sign(claims, { privateKey: current.privateKey, algorithm: 'ES256', ...names, expiresIn: 60 }), /names no signing key/],
+    ['another audience', () => new AccessTokenSigner({ ...names, audience: 'other', signingKey: current }).sign(user, 60), /audience invalid/],
+    ['an expired one', () => signer.sign(user, -10), /expired/],
+    ['a refresh-typed one', () => jwt.sign({ ...claims, typ: 'refresh' }, { privateKey: current.privateKey, algorithm: 'ES256', keyid: current.kid, ...names, expiresIn: 60 }), /not an access token/],
+    ['a tampered one', () => `${signer.sign(user, 60).slice(0, -2)}xx`, /signature/],
+  ])('rejects a token signed by %s', (_what, token, message) => {
+    expect(() => verifier.verify(token())).toThrow(InvalidTokenError);
+    expect(() => verifier.verify(token())).toThrow(message);
   });
 
   it('reads only bearer authorization headers', () => {
@@ -51,40 +87,55 @@ describe('AccessTokenVerifier', () => {
   });
 });
 
-describe('guards', () => {
-  const reflector = new Reflector();
-  const auth = new JwtAuthGuard(reflector, verifier);
-  const roles = new RolesGuard(reflector);
+@Controller()
+class ProbeController {
+  @Get('api/me')
+  me(@CurrentUser() caller: AuthUser): AuthUser {
+    return caller;
+  }
 
-  it('requires a valid token on /api routes and attaches the user', () => {
-    const handler = () => undefined;
-    expect(() => auth.canActivate(context(handler).ctx)).toThrow(UnauthorizedException);
-    expect(() => auth.canActivate(context(handler, { authorization: 'Bearer nope' }).ctx)).toThrow(UnauthorizedException);
-    const { ctx, request } = context(handler, { authorization: `Bearer ${verifier.sign(user, 60)}` });
-    expect(auth.canActivate(ctx)).toBe(true);
-    expect(request.user).toEqual(user);
+  @Public()
+  @Get('api/open')
+  open(): { ok: true } {
+    return { ok: true };
+  }
+
+  @Roles('admin')
+  @Get('api/admin')
+  admin(): { ok: true } {
+    return { ok: true };
+  }
+}
+
+describe('AuthModule (passport-jwt on fastify)', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [AuthModule.forRoot(settings)], controllers: [ProbeController] }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
   });
 
-  it('lets @Public() routes and operational endpoints through without a token', () => {
-    class Routes {
-      @Public() open() {
-        return undefined;
-      }
-    }
-    expect(auth.canActivate(context(Routes.prototype.open).ctx)).toBe(true);
-    expect(auth.canActivate(context(() => undefined, {}, '/health/ready').ctx)).toBe(true);
+  afterAll(() => app.close());
+
+  const get = (url: string, token?: string) => app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it('verifies the bearer token with the public key and attaches the caller', async () => {
+    const response = await get('/api/me', signer.sign(user, 60));
+    expect([response.statusCode, response.json()]).toEqual([200, user]);
   });
 
-  it('enforces @Roles()', () => {
-    class Routes {
-      @Roles('admin') adminOnly() {
-        return undefined;
-      }
-    }
-    const { ctx, request } = context(Routes.prototype.adminOnly);
-    request.user = user;
-    expect(() => roles.canActivate(ctx)).toThrow(ForbiddenException);
-    request.user = { ...user, role: 'admin' };
-    expect(roles.canActivate(ctx)).toBe(true);
+  it('answers 401 for a missing token and for one it cannot verify', async () => {
+    expect([(await get('/api/me')).statusCode, (await get('/api/me')).json().message]).toEqual([401, 'missing bearer token']);
+    const forged = new AccessTokenSigner({ ...names, signingKey: { ...stranger, kid: current.kid } }).sign({ ...user, role: 'admin' }, 60);
+    const response = await get('/api/admin', forged);
+    expect([response.statusCode, response.json().message]).toEqual([401, 'invalid or expired token']);
+  });
+
+  it('lets @Public() routes through and enforces @Roles()', async () => {
+    expect((await get('/api/open')).statusCode).toBe(200);
+    expect((await get('/api/admin', signer.sign(user, 60))).statusCode).toBe(403);
+    expect((await get('/api/admin', signer.sign({ ...user, role: 'admin' }, 60))).statusCode).toBe(200);
   });
 });

@@ -11,8 +11,10 @@ import {
   type DynamicModule,
 } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
+import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import type { Role } from '@relationship/contracts';
-import { AccessTokenVerifier, AuthUser, bearerToken, InvalidTokenError, JwtSettings } from './tokens';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { AccessTokenVerifier, AuthUser, InvalidTokenError, userFromClaims, verificationKeyFor, verifyOptions, type VerifierSettings } from './tokens';
 
 const IS_PUBLIC = 'auth:public';
 const ROLES = 'auth:roles';
@@ -30,29 +32,51 @@ export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionConte
   return user;
 });
 
-@Injectable()
-export class JwtAuthGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    @Inject(AccessTokenVerifier) private readonly verifier: AccessTokenVerifier,
-  ) {}
+const VERIFIER_SETTINGS = Symbol('VERIFIER_SETTINGS');
 
-  canActivate(context: ExecutionContext): boolean {
+/** passport-jwt, verifying with the public key the token's `kid` names. */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(@Inject(VERIFIER_SETTINGS) settings: VerifierSettings) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKeyProvider: (_request: unknown, rawJwtToken: string, done: (error: Error | null, key?: string) => void) => {
+        try {
+          done(null, verificationKeyFor(settings.publicKeys, rawJwtToken));
+        } catch (error) {
+          done(error as Error);
+        }
+      },
+      ...verifyOptions(settings),
+    });
+  }
+
+  validate(claims: Record<string, unknown>): AuthUser {
+    const { id, role, username } = userFromClaims(claims);
+    return { id, role, username };
+  }
+}
+
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<RequestWithUser>();
     // Operational endpoints (/health/*, /metrics) live outside /api and are not exposed by the gateway.
     if (!request.url?.startsWith('/api/')) return true;
-    const header = request.headers['authorization'];
-    const token = bearerToken(Array.isArray(header) ? header[0] : header);
-    if (!token) throw new UnauthorizedException('missing bearer token');
-    try {
-      request.user = this.verifier.verify(token);
-    } catch (error) {
-      if (error instanceof InvalidTokenError) throw new UnauthorizedException('invalid or expired token');
-      throw error;
-    }
-    return true;
+    return (await super.canActivate(context)) as boolean;
+  }
+
+  override handleRequest<TUser = AuthUser>(error: unknown, user: TUser | false, info: unknown): TUser {
+    if (user) return user;
+    if (error && !(error instanceof InvalidTokenError)) throw error;
+    const header = (info as Error | undefined)?.message === 'No auth token';
+    throw new UnauthorizedException(header ? 'missing bearer token' : 'invalid or expired token');
   }
 }
 
@@ -73,11 +97,13 @@ export class RolesGuard implements CanActivate {
 /** Every route needs a valid access token unless marked @Public(); @Roles() narrows it further. */
 @Module({})
 export class AuthModule {
-  static forRoot(settings: JwtSettings): DynamicModule {
+  static forRoot(settings: VerifierSettings): DynamicModule {
     return {
       module: AuthModule,
       global: true,
       providers: [
+        { provide: VERIFIER_SETTINGS, useValue: settings },
+        JwtStrategy,
         { provide: AccessTokenVerifier, useValue: new AccessTokenVerifier(settings) },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },

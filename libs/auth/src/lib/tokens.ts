@@ -1,10 +1,20 @@
 import { isRole, type Role } from '@relationship/contracts';
 import { JwtService } from '@nestjs/jwt';
+import { ACCESS_TOKEN_ALGORITHM, PublicKeySet, type SigningKey } from './keys';
 
-export interface JwtSettings {
-  secret: string;
+export interface TokenSettings {
   issuer: string;
   audience: string;
+}
+
+/** What every verifier needs: the public keys identity signs with (never a signing secret). */
+export interface VerifierSettings extends TokenSettings {
+  publicKeys: PublicKeySet;
+}
+
+/** Only identity has these. */
+export interface SignerSettings extends TokenSettings {
+  signingKey: SigningKey;
 }
 
 /** Claims of an access token. Refresh tokens are opaque and live only in identity's database. */
@@ -25,19 +35,69 @@ export class InvalidTokenError extends Error {
   override readonly name = 'InvalidTokenError';
 }
 
+const jwt = new JwtService({});
+
+/** The jsonwebtoken options every verifier checks with (the gateway's and passport-jwt's). */
+export function verifyOptions(settings: TokenSettings) {
+  return { algorithms: [ACCESS_TOKEN_ALGORITHM], issuer: settings.issuer, audience: settings.audience };
+}
+
+/** The public key (PEM) named by the token's `kid`; an unknown or missing kid is an invalid token. */
+export function verificationKeyFor(publicKeys: PublicKeySet, token: string): string {
+  const decoded = jwt.decode<{ header?: { kid?: unknown } } | null>(token, { complete: true });
+  const kid = decoded?.header?.kid;
+  const pem = typeof kid === 'string' ? publicKeys.pem(kid) : undefined;
+  if (!pem) throw new InvalidTokenError(typeof kid === 'string' ? `unknown signing key ${kid}` : 'token names no signing key (kid)');
+  return pem;
+}
+
+/** The caller a verified token names, once its claims are checked; `iat` is when identity issued it. */
+export function userFromClaims(claims: Partial<AccessTokenClaims> & { iat?: unknown; exp?: unknown }): AuthUser & { issuedAt: number; expiresAt: number } {
+  if (
+    claims.typ !== 'access' ||
+    !isRole(claims.role) ||
+    typeof claims.sub !== 'string' ||
+    typeof claims.username !== 'string' ||
+    typeof claims.iat !== 'number' ||
+    typeof claims.exp !== 'number'
+  ) {
+    throw new InvalidTokenError('not an access token');
+  }
+  return { id: claims.sub, role: claims.role, username: claims.username, issuedAt: claims.iat, expiresAt: claims.exp };
+}
+
+/** Signs ES256 access tokens with identity's private key, naming it by `kid` so verifiers can rotate keys. */
+export class AccessTokenSigner {
+  constructor(private readonly settings: SignerSettings) {}
+
+  get keyId(): string {
+    return this.settings.signingKey.kid;
+  }
+
+  sign(user: AuthUser, ttlSeconds: number): string {
+    const claims: AccessTokenClaims = { sub: user.id, role: user.role, username: user.username, typ: 'access' };
+    return jwt.sign(claims, {
+      privateKey: this.settings.signingKey.privateKey,
+      algorithm: ACCESS_TOKEN_ALGORITHM,
+      keyid: this.settings.signingKey.kid,
+      issuer: this.settings.issuer,
+      audience: this.settings.audience,
+      expiresIn: ttlSeconds,
+      jwtid: crypto.randomUUID(),
+    });
+  }
+}
+
 const MAX_CACHED = 10_000;
 
 /**
- * Verifies HS256 access tokens. A verified token is cached until it expires, because
+ * Verifies access tokens with the public keys only. A verified token is cached until it expires, because
  * signature checks dominate the gateway's per-request cost and a token never changes.
  */
 export class AccessTokenVerifier {
-  private readonly jwt: JwtService;
   private readonly cache = new Map<string, { user: AuthUser; expiresAtMs: number }>();
 
-  constructor(private readonly settings: JwtSettings) {
-    this.jwt = new JwtService({ secret: settings.secret });
-  }
+  constructor(private readonly settings: VerifierSettings) {}
 
   verify(token: string): AuthUser {
     const now = Date.now();
@@ -45,35 +105,21 @@ export class AccessTokenVerifier {
     if (hit && hit.expiresAtMs > now) return hit.user;
     if (hit) this.cache.delete(token);
 
-    let claims: AccessTokenClaims & { exp?: number };
+    let verified: ReturnType<typeof userFromClaims>;
     try {
-      claims = this.jwt.verify(token, {
-        algorithms: ['HS256'],
-        issuer: this.settings.issuer,
-        audience: this.settings.audience,
+      const claims = jwt.verify<AccessTokenClaims & { iat: number; exp: number }>(token, {
+        ...verifyOptions(this.settings),
+        publicKey: verificationKeyFor(this.settings.publicKeys, token),
       });
+      verified = userFromClaims(claims);
     } catch (error) {
+      if (error instanceof InvalidTokenError) throw error;
       throw new InvalidTokenError((error as Error).message);
     }
-    if (claims.typ !== 'access' || !isRole(claims.role) || typeof claims.sub !== 'string' || typeof claims.exp !== 'number') {
-      throw new InvalidTokenError('not an access token');
-    }
-    const user: AuthUser = { id: claims.sub, role: claims.role, username: claims.username };
+    const user: AuthUser = { id: verified.id, role: verified.role, username: verified.username };
     if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(token, { user, expiresAtMs: claims.exp * 1000 });
+    this.cache.set(token, { user, expiresAtMs: verified.expiresAt * 1000 });
     return user;
-  }
-
-  /** Signs an access token; only identity calls this. */
-  sign(user: AuthUser, ttlSeconds: number): string {
-    const claims: AccessTokenClaims = { sub: user.id, role: user.role, username: user.username, typ: 'access' };
-    return this.jwt.sign(claims, {
-      algorithm: 'HS256',
-      issuer: this.settings.issuer,
-      audience: this.settings.audience,
-      expiresIn: ttlSeconds,
-      jwtid: crypto.randomUUID(),
-    });
   }
 }
 

@@ -1,3 +1,4 @@
+import { COMMITTED_KEY_IDS, KeyError, PublicKeySet, signingKeyFromPem, type SigningKey } from '@relationship/auth';
 import { z } from 'zod';
 
 /** Thrown at start-up when the environment does not describe a runnable service; lists every problem at once. */
@@ -41,11 +42,45 @@ export const kafkaEnv = z.object({
   KAFKA_TOPICS_WAIT_S: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
+/** A key in the environment, parsed once at start-up; a bad one is named by its problem, never echoed. */
+function keyVariable<T>(parse: (value: string) => T) {
+  return z.string({ error: 'required' }).transform((value, ctx) => {
+    try {
+      return parse(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof KeyError ? error.message : 'is not a usable key' });
+      return z.NEVER;
+    }
+  });
+}
+
+/** What every service that verifies access tokens reads: public keys only. */
 export const jwtEnv = z.object({
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  /** JWKS of identity's public signing keys (the current one and, during a rotation, the other). */
+  JWT_PUBLIC_KEYS: keyVariable(PublicKeySet.fromJwks),
   JWT_ISSUER: z.string().default('relationship-identity'),
   JWT_AUDIENCE: z.string().default('relationship'),
 });
+
+/** identity alone: the private key access tokens are signed with. */
+export const jwtSigningEnv = z.object({
+  /** PKCS#8 PEM of an EC P-256 key; its kid is its RFC 7638 thumbprint. */
+  JWT_PRIVATE_KEY: keyVariable(signingKeyFromPem),
+});
+
+/** Production never trusts a key pair whose private half is in the repository. */
+function committedKeyProblems(config: { JWT_PUBLIC_KEYS?: unknown; JWT_PRIVATE_KEY?: unknown }): string[] {
+  const problems: string[] = [];
+  if (config.JWT_PUBLIC_KEYS instanceof PublicKeySet) {
+    const committed = config.JWT_PUBLIC_KEYS.kids.filter((kid) => COMMITTED_KEY_IDS.has(kid));
+    if (committed.length) problems.push(`  JWT_PUBLIC_KEYS: holds a key committed to the repository (kid ${committed.join(', ')}); generate your own key pair`);
+  }
+  const signing = config.JWT_PRIVATE_KEY as SigningKey | undefined;
+  if (signing?.kid && COMMITTED_KEY_IDS.has(signing.kid)) {
+    problems.push(`  JWT_PRIVATE_KEY: is a key committed to the repository (kid ${signing.kid}); generate your own key pair`);
+  }
+  return problems;
+}
 
 export const redisEnv = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'must be redis://host:port'),
@@ -58,9 +93,10 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
     const problems = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new ConfigurationError(`Invalid configuration:\n${problems}`);
   }
-  const config = result.data as { NODE_ENV?: string; DEMO_MODE?: boolean };
-  if (config.NODE_ENV === 'production' && config.DEMO_MODE) {
-    throw new ConfigurationError('Invalid configuration:\n  DEMO_MODE: must not be true when NODE_ENV=production');
+  const config = result.data as { NODE_ENV?: string; DEMO_MODE?: boolean; JWT_PUBLIC_KEYS?: unknown; JWT_PRIVATE_KEY?: unknown };
+  if (config.NODE_ENV === 'production') {
+    const problems = [...(config.DEMO_MODE ? ['  DEMO_MODE: must not be true when NODE_ENV=production'] : []), ...committedKeyProblems(config)];
+    if (problems.length) throw new ConfigurationError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   return result.data;
 }

@@ -15,7 +15,7 @@ import type { databaseEnv, httpEnv, jwtEnv, kafkaEnv } from './config';
 export type ServiceCoreConfig = z.infer<typeof httpEnv> &
   z.infer<typeof databaseEnv> &
   z.infer<typeof kafkaEnv> &
-  (z.infer<typeof jwtEnv> | { JWT_SECRET?: undefined });
+  (z.infer<typeof jwtEnv> | { JWT_PUBLIC_KEYS?: undefined });
 
 type Token = string | symbol | (abstract new (...args: never[]) => ReadinessCheck);
 
@@ -36,7 +36,7 @@ export interface ServiceCoreOptions {
 /**
  * What every data-owning service runs underneath its features: its configuration, JSON logs, Prometheus metrics,
  * MikroORM (its own schema and migrations), the outbox / idempotent consumer, JWT guards (when the configuration
- * has a JWT_SECRET) and /health. A service's AppModule is this plus its feature modules.
+ * has JWT_PUBLIC_KEYS) and /health. A service's AppModule is this plus its feature modules.
  */
 @Module({})
 export class ServiceCoreModule {
@@ -60,8 +60,8 @@ export class ServiceCoreModule {
         checks: [DatabaseReadiness, KafkaReadiness, ...(options.readiness?.checks ?? [])],
       }),
     ];
-    if (config.JWT_SECRET !== undefined) {
-      imports.push(AuthModule.forRoot({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }));
+    if (config.JWT_PUBLIC_KEYS !== undefined) {
+      imports.push(AuthModule.forRoot({ publicKeys: config.JWT_PUBLIC_KEYS, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }));
     }
     return {
       module: ServiceCoreModule,

@@ -2,7 +2,10 @@ import { BadRequestException, ForbiddenException } from '@nestjs/common';
 import { IsInt, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { z } from 'zod';
-import { ConfigurationError, databaseEnv, httpEnv, jwtEnv, loadConfig } from './config';
+import { COMMITTED_KEY_IDS, signingKeyFromPem } from '@relationship/auth';
+import { TEST_JWT_PRIVATE_KEY, TEST_JWT_PUBLIC_KEYS } from '@relationship/testing';
+import { generateKeyPairSync } from 'node:crypto';
+import { ConfigurationError, databaseEnv, httpEnv, jwtEnv, jwtSigningEnv, loadConfig } from './config';
 import { toErrorBody } from './errors';
 import { strictValidationPipe } from './validation';
 
@@ -13,7 +16,7 @@ describe('loadConfig', () => {
     const config = loadConfig(schema, {
       PORT: '3001',
       DATABASE_URL: 'mysql://app:app@127.0.0.1:3306/relationship_identity',
-      JWT_SECRET: 'x'.repeat(32),
+      JWT_PUBLIC_KEYS: TEST_JWT_PUBLIC_KEYS,
     });
     expect(config).toMatchObject({ PORT: 3001, DB_DRIVER: 'mariadb', DEMO_MODE: false, NODE_ENV: 'development' });
   });
@@ -21,14 +24,39 @@ describe('loadConfig', () => {
   it('names every bad variable at once', () => {
     let error: unknown;
     try {
-      loadConfig(schema, { PORT: 'http', DATABASE_URL: 'postgres://x', JWT_SECRET: 'short' });
+      loadConfig(schema, { PORT: 'http', DATABASE_URL: 'postgres://x', JWT_PUBLIC_KEYS: 'REPLACE-ME' });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as Error).message).toMatch(/PORT/);
     expect((error as Error).message).toMatch(/DATABASE_URL/);
-    expect((error as Error).message).toMatch(/JWT_SECRET: must be at least 32 characters/);
+    expect((error as Error).message).toMatch(/JWT_PUBLIC_KEYS: must be a JWKS document/);
+    expect((error as Error).message).not.toMatch(/REPLACE-ME/);
+  });
+
+  describe('in production', () => {
+    const signing = httpEnv.extend(jwtEnv.shape).extend(jwtSigningEnv.shape);
+    const ownKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const own = signingKeyFromPem(ownKey);
+    const ownJwks = JSON.stringify({ keys: [own.publicJwk] });
+    const env = (overrides: Record<string, string>) => ({ PORT: '1', NODE_ENV: 'production', JWT_PRIVATE_KEY: ownKey, JWT_PUBLIC_KEYS: ownJwks, ...overrides });
+
+    it('starts with a key pair of its own', () => {
+      expect(loadConfig(signing, env({})).JWT_PRIVATE_KEY.kid).toBe(own.kid);
+    });
+
+    it('refuses the committed test key, to sign with or to verify with', () => {
+      expect(COMMITTED_KEY_IDS.has(signingKeyFromPem(TEST_JWT_PRIVATE_KEY).kid)).toBe(true);
+      expect(() => loadConfig(signing, env({ JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY }))).toThrow(/JWT_PRIVATE_KEY: is a key committed to the repository/);
+      expect(() => loadConfig(signing, env({ JWT_PUBLIC_KEYS: TEST_JWT_PUBLIC_KEYS }))).toThrow(/JWT_PUBLIC_KEYS: holds a key committed to the repository/);
+      // outside production the test key is what tests run with
+      expect(loadConfig(signing, env({ NODE_ENV: 'test', JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY })).NODE_ENV).toBe('test');
+    });
+
+    it('refuses a placeholder key', () => {
+      expect(() => loadConfig(signing, env({ JWT_PRIVATE_KEY: 'REPLACE-ME-with-a-private-key' }))).toThrow(/JWT_PRIVATE_KEY: must be a PEM-encoded private key/);
+    });
   });
 
   it('refuses demo mode in production', () => {

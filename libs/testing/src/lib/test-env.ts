@@ -1,8 +1,29 @@
+import { AccessTokenSigner, signingKeyFromPem } from '@relationship/auth';
+
 /**
  * Connection settings for tests against the real MariaDB, Redis and Kafka started by infra/local.
  * Each service tests against its own `<schema>_test` database so a running demo is never touched.
  */
-export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+/**
+ * The test key pair for access tokens. Its private half is public (it is here), so production refuses it
+ * (its kid is in @relationship/auth's COMMITTED_KEY_IDS).
+ */
+export const TEST_JWT_PRIVATE_KEY =
+  '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgLYliJtumSryCT0he\nakwyCYLSU98jlx6FgWYWsa9Bv/WhRANCAAQtpDPLh7McgtFKgvB97Df2fMN3GjDy\n1ZUk5RNN13stW4inS6uUgaECfc/VDjlxgS1Y8r+1Jb3bjKMjyQifS5kB\n-----END PRIVATE KEY-----\n';
+/** Its public half, as the JWKS every verifier reads from JWT_PUBLIC_KEYS. */
+export const TEST_JWT_PUBLIC_KEYS = JSON.stringify({
+  keys: [
+    {
+      kty: 'EC',
+      crv: 'P-256',
+      x: 'LaQzy4ezHILRSoLwfew39nzDdxow8tWVJOUTTdd7LVs',
+      y: 'iKdLq5SBoQJ9z9UOOXGBLVjyv7UlvduMoyPJCJ9LmQE',
+      kid: 'EX8IBr-gKtERpxh4jf6WgVV2tqRyuY0VZfGg2sJaOCs',
+      alg: 'ES256',
+      use: 'sig',
+    },
+  ],
+});
 
 export function testDatabaseUrl(schema: string): string {
   const host = process.env['DB_HOST'] ?? '127.0.0.1';
@@ -30,7 +51,7 @@ export function testEnv(schema: string, overrides: Record<string, string> = {}):
     DB_DRIVER: process.env['DB_DRIVER'] ?? 'mariadb',
     KAFKA_BROKERS: testKafkaBrokers(),
     REDIS_URL: testRedisUrl(),
-    JWT_SECRET: TEST_JWT_SECRET,
+    JWT_PUBLIC_KEYS: TEST_JWT_PUBLIC_KEYS,
     ...overrides,
   };
 }
@@ -71,3 +92,10 @@ export async function recreateDatabase(databaseUrl: string): Promise<void> {
   await admin.query(`create database \`${database}\` character set utf8mb4 collate utf8mb4_unicode_ci`);
   await admin.end();
 }
+
+/** Signs access tokens as identity does in tests (the services under test verify them with TEST_JWT_PUBLIC_KEYS). */
+export const testTokens = new AccessTokenSigner({
+  signingKey: signingKeyFromPem(TEST_JWT_PRIVATE_KEY),
+  issuer: 'relationship-identity',
+  audience: 'relationship',
+});

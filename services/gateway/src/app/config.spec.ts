@@ -1,9 +1,9 @@
 import { ConfigurationError } from '@relationship/service-kit';
-import { TEST_JWT_SECRET } from '@relationship/testing';
+import { TEST_JWT_PUBLIC_KEYS } from '@relationship/testing';
 import { loadGatewayConfig } from './config';
 
 const minimal = {
-  JWT_SECRET: TEST_JWT_SECRET,
+  JWT_PUBLIC_KEYS: TEST_JWT_PUBLIC_KEYS,
   REDIS_URL: 'redis://127.0.0.1:6379',
   IDENTITY_URL: 'http://identity:3001',
   PROFILES_URL: 'http://profiles:3002/',
@@ -32,13 +32,13 @@ describe('gateway config', () => {
   it('refuses to start without the required upstreams, naming each', () => {
     expect(() =>
       loadGatewayConfig({
-        JWT_SECRET: TEST_JWT_SECRET,
+        JWT_PUBLIC_KEYS: TEST_JWT_PUBLIC_KEYS,
         REDIS_URL: 'redis://x:6379',
       }),
     ).toThrow(ConfigurationError);
     expect(() =>
       loadGatewayConfig({
-        JWT_SECRET: TEST_JWT_SECRET,
+        JWT_PUBLIC_KEYS: TEST_JWT_PUBLIC_KEYS,
         REDIS_URL: 'redis://x:6379',
       }),
     ).toThrow(/IDENTITY_URL: required[\s\S]*PROFILES_URL: required/);
@@ -52,7 +52,8 @@ describe('gateway config', () => {
     ['RATE_LIMIT_PER_MINUTE', '0'],
     ['AUTH_RATE_LIMIT_PER_MINUTE', 'many'],
     ['UPSTREAM_TIMEOUT_MS', '-1'],
-    ['JWT_SECRET', 'short'],
+    ['JWT_PUBLIC_KEYS', 'REPLACE-ME'],
+    ['JWT_PUBLIC_KEYS', '{"keys": []}'],
     ['REDIS_URL', 'localhost:6379'],
   ])('refuses %s=%s', (name, value) => {
     expect(() => loadGatewayConfig({ ...minimal, [name]: value })).toThrow(

@@ -80,7 +80,7 @@ export async function createGatewayApp(
     'onRequest',
     accessHook({
       verifier: new AccessTokenVerifier({
-        secret: config.JWT_SECRET,
+        publicKeys: config.JWT_PUBLIC_KEYS,
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,
       }),

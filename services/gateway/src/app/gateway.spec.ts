@@ -1,9 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AccessTokenVerifier } from '@relationship/auth';
+import { JwtService } from '@nestjs/jwt';
+import { AccessTokenSigner, signingKeyFromPem } from '@relationship/auth';
 import type { Role } from '@relationship/contracts';
-import { TEST_JWT_SECRET, testEnv, testRedisUrl } from '@relationship/testing';
+import { TEST_JWT_PRIVATE_KEY, TEST_JWT_PUBLIC_KEYS, testEnv, testRedisUrl, testTokens } from '@relationship/testing';
 import { Redis } from 'ioredis';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { deadUrl, startStandIn, type StandIn } from '../test/stand-in-upstream';
 import { loadGatewayConfig } from './config';
@@ -11,16 +12,14 @@ import { BODY_LIMIT_BYTES, createGatewayApp } from './create-gateway-app';
 
 jest.setTimeout(30_000);
 
-const signer = new AccessTokenVerifier({
-  secret: TEST_JWT_SECRET,
-  issuer: 'relationship-identity',
-  audience: 'relationship',
-});
 const tokenFor = (
   role: Role,
   id = `${role}-${randomUUID()}`,
   ttlSeconds = 300,
-) => signer.sign({ id, role, username: id }, ttlSeconds);
+) => testTokens.sign({ id, role, username: id }, ttlSeconds);
+const testKid = signingKeyFromPem(TEST_JWT_PRIVATE_KEY).kid;
+const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const claims = { sub: 'u1', role: 'admin', username: 'u1', typ: 'access' };
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** Unique per test run, so parallel runs and reruns never share counters; deleted afterwards. */
@@ -227,15 +226,25 @@ describe('gateway: routing, authorization, errors, docs', () => {
 
   it.each([
     [
-      'signed with another secret',
+      'signed with a key not in JWT_PUBLIC_KEYS',
       () =>
-        `Bearer ${new AccessTokenVerifier({ secret: 'x'.repeat(40), issuer: 'relationship-identity', audience: 'relationship' }).sign({ id: 'u1', role: 'admin', username: 'u1' }, 300)}`,
+        `Bearer ${new AccessTokenSigner({ signingKey: signingKeyFromPem(otherKey), issuer: 'relationship-identity', audience: 'relationship' }).sign({ id: 'u1', role: 'admin', username: 'u1' }, 300)}`,
+    ],
+    [
+      "signed with another key under the published key's kid",
+      () =>
+        `Bearer ${new AccessTokenSigner({ signingKey: { ...signingKeyFromPem(otherKey), kid: testKid }, issuer: 'relationship-identity', audience: 'relationship' }).sign({ id: 'u1', role: 'admin', username: 'u1' }, 300)}`,
+    ],
+    [
+      'signed HS256 with the public key as the secret (algorithm confusion)',
+      () =>
+        `Bearer ${new JwtService({}).sign(claims, { secret: TEST_JWT_PUBLIC_KEYS, algorithm: 'HS256', keyid: testKid, issuer: 'relationship-identity', audience: 'relationship', expiresIn: 300 })}`,
     ],
     ['expired', () => `Bearer ${tokenFor('admin', 'u2', -10)}`],
     [
       'for another audience',
       () =>
-        `Bearer ${new AccessTokenVerifier({ secret: TEST_JWT_SECRET, issuer: 'relationship-identity', audience: 'other' }).sign({ id: 'u3', role: 'admin', username: 'u3' }, 300)}`,
+        `Bearer ${new AccessTokenSigner({ signingKey: signingKeyFromPem(TEST_JWT_PRIVATE_KEY), issuer: 'relationship-identity', audience: 'other' }).sign({ id: 'u3', role: 'admin', username: 'u3' }, 300)}`,
     ],
     ['not a JWT', () => 'Bearer not.a.jwt'],
   ])('refuses a token %s with 401', async (_what, header) => {

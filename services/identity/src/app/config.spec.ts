@@ -1,10 +1,13 @@
 import { ConfigurationError, loadConfig } from '@relationship/service-kit';
+import { TEST_JWT_PRIVATE_KEY, TEST_JWT_PUBLIC_KEYS } from '@relationship/testing';
+import { generateKeyPairSync } from 'node:crypto';
 import { identityConfigSchema } from './config';
 
 const minimal = {
   DATABASE_URL: 'mysql://app:app@127.0.0.1:3306/relationship_identity',
   KAFKA_BROKERS: '127.0.0.1:9092',
-  JWT_SECRET: 'x'.repeat(32),
+  JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY,
+  JWT_PUBLIC_KEYS: TEST_JWT_PUBLIC_KEYS,
 };
 
 describe('identity configuration', () => {
@@ -25,12 +28,21 @@ describe('identity configuration', () => {
   });
 
   it('names every bad variable at once', () => {
-    const bad = { ...minimal, JWT_SECRET: 'short', LOGIN_MAX_FAILURES: '0', DATABASE_URL: undefined };
+    const bad = { ...minimal, JWT_PRIVATE_KEY: 'REPLACE-ME', LOGIN_MAX_FAILURES: '0', DATABASE_URL: undefined };
     const attempt = () => loadConfig(identityConfigSchema, bad);
     expect(attempt).toThrow(ConfigurationError);
     expect(attempt).toThrow(/DATABASE_URL/);
-    expect(attempt).toThrow(/JWT_SECRET: must be at least 32 characters/);
+    expect(attempt).toThrow(/JWT_PRIVATE_KEY: must be a PEM-encoded private key/);
     expect(attempt).toThrow(/LOGIN_MAX_FAILURES/);
+  });
+
+  it('refuses a signing key whose public half is not among JWT_PUBLIC_KEYS', () => {
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(() => loadConfig(identityConfigSchema, { ...minimal, JWT_PRIVATE_KEY: other })).toThrow(/JWT_PRIVATE_KEY: its public key \(kid [\w-]+\) is not in JWT_PUBLIC_KEYS/);
+  });
+
+  it('refuses the committed test key in production', () => {
+    expect(() => loadConfig(identityConfigSchema, { ...minimal, NODE_ENV: 'production' })).toThrow(/JWT_PRIVATE_KEY: is a key committed to the repository/);
   });
 
   it('refuses demo mode in production', () => {

@@ -1,4 +1,4 @@
-import { databaseEnv, httpEnv, jwtEnv, kafkaEnv } from '@relationship/service-kit';
+import { databaseEnv, httpEnv, jwtEnv, jwtSigningEnv, kafkaEnv } from '@relationship/service-kit';
 import { z } from 'zod';
 
 const positiveInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -8,6 +8,7 @@ export const identityConfigSchema = httpEnv
   .extend(databaseEnv.shape)
   .extend(kafkaEnv.shape)
   .extend(jwtEnv.shape)
+  .extend(jwtSigningEnv.shape)
   .extend({
     // 0 lets tests and tools pick a free port.
     PORT: z.coerce.number().int().min(0).max(65535).default(3001),
@@ -18,6 +19,16 @@ export const identityConfigSchema = httpEnv
     LOGIN_LOCK_MINUTES: positiveInt(1, 24 * 60).default(15),
     /** Failures older than this no longer count towards the lock. */
     LOGIN_WINDOW_MINUTES: positiveInt(1, 24 * 60).default(15),
+  })
+  .superRefine((config, ctx) => {
+    // Every service verifies with JWT_PUBLIC_KEYS: a signing key outside it would make every token invalid.
+    if (!config.JWT_PUBLIC_KEYS.has(config.JWT_PRIVATE_KEY.kid)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_PRIVATE_KEY'],
+        message: `its public key (kid ${config.JWT_PRIVATE_KEY.kid}) is not in JWT_PUBLIC_KEYS, so no service would accept the tokens it signs`,
+      });
+    }
   });
 
 export type IdentityConfig = z.infer<typeof identityConfigSchema>;

@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/mysql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '@relationship/service-kit';
-import { testEnv } from '@relationship/testing';
+import { TEST_JWT_PRIVATE_KEY, testEnv } from '@relationship/testing';
 import { identityConfigSchema, type IdentityConfig } from '../app/config';
 import { systemAuditContext } from '../app/audit/audit-context';
 import { createIdentityApp } from '../app/create-identity-app';
@@ -12,7 +12,7 @@ import { UsersService } from '../app/users/users.service';
 export const IDENTITY_TABLES = ['refresh_token', 'login_throttle', 'security_audit_entry', 'outbox_message', 'processed_event', 'user_account'];
 
 export function identityTestConfig(overrides: Record<string, string> = {}): IdentityConfig {
-  return loadConfig(identityConfigSchema, testEnv('relationship_identity', overrides));
+  return loadConfig(identityConfigSchema, testEnv('relationship_identity', { JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY, ...overrides }));
 }
 
 export function startIdentity(overrides: Record<string, string> = {}): Promise<NestFastifyApplication> {

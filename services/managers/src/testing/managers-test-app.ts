@@ -1,19 +1,16 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AccessTokenVerifier } from '@relationship/auth';
 import { createEnvelope, Topic, UserRegistered, type EventEnvelope, type Role } from '@relationship/contracts';
-import { eventually, recreateDatabase, testEnv, TEST_JWT_SECRET } from '@relationship/testing';
+import { eventually, recreateDatabase, testEnv, testTokens } from '@relationship/testing';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { loadManagersConfig, type ManagersConfig } from '../app/config';
 import { createManagersApp } from '../app/managers-app';
 
 export const TEST_SCHEMA = 'relationship_managers';
 
-const tokens = new AccessTokenVerifier({ secret: TEST_JWT_SECRET, issuer: 'relationship-identity', audience: 'relationship' });
-
 export function tokenFor(role: Role, id: string = crypto.randomUUID()): string {
-  return tokens.sign({ id, role, username: `${role}-${id.slice(0, 8)}` }, 600);
+  return testTokens.sign({ id, role, username: `${role}-${id.slice(0, 8)}` }, 600);
 }
 
 export const bearer = (role: Role, id?: string) => ({ authorization: `Bearer ${tokenFor(role, id)}` });

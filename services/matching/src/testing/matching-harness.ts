@@ -1,11 +1,10 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AccessTokenVerifier } from '@relationship/auth';
 import { Topic, type CustomerMatchSnapshot, type EventEnvelope, type ManagerMatchSnapshot, type Role } from '@relationship/contracts';
 import { inTransaction } from '@relationship/persistence';
 import { systemContext } from '@relationship/service-kit';
-import { eventually, recreateDatabase, testEnv, TEST_JWT_SECRET } from '@relationship/testing';
+import { eventually, recreateDatabase, testEnv, testTokens } from '@relationship/testing';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { RematchService } from '../app/assignments/rematch.service';
 import { loadMatchingConfig, loadWorkerConfig, type MatchingConfig } from '../app/config';
@@ -14,10 +13,8 @@ import { SnapshotStore } from '../app/read-models/snapshot-store';
 
 export const TEST_SCHEMA = 'relationship_matching';
 
-const tokens = new AccessTokenVerifier({ secret: TEST_JWT_SECRET, issuer: 'relationship-identity', audience: 'relationship' });
-
 export const bearer = (role: Role, id: string = crypto.randomUUID()) => ({
-  authorization: `Bearer ${tokens.sign({ id, role, username: `${role}-${id.slice(0, 8)}` }, 600)}`,
+  authorization: `Bearer ${testTokens.sign({ id, role, username: `${role}-${id.slice(0, 8)}` }, 600)}`,
 });
 
 let seq = 0;

@@ -1,16 +1,14 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AccessTokenVerifier } from '@relationship/auth';
 import { createEnvelope, Topic, UserRegistered, type EventEnvelope } from '@relationship/contracts';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { eventually, testEnv, TEST_JWT_SECRET } from '@relationship/testing';
+import { eventually, testEnv, testTokens } from '@relationship/testing';
 import { loadProfilesConfig } from './config';
 import { createProfilesApp } from './profiles-app';
 
-const tokens = new AccessTokenVerifier({ secret: TEST_JWT_SECRET, issuer: 'relationship-identity', audience: 'relationship' });
 const token = (role: 'customer' | 'manager' | 'admin', id: string = crypto.randomUUID()) =>
-  tokens.sign({ id, role, username: `${role}-${id.slice(0, 8)}` }, 300);
+  testTokens.sign({ id, role, username: `${role}-${id.slice(0, 8)}` }, 300);
 
 function registered(role: 'customer' | 'manager' = 'customer', userId: string = crypto.randomUUID()) {
   return createEnvelope({

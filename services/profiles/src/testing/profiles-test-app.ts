@@ -1,20 +1,17 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AccessTokenVerifier } from '@relationship/auth';
 import { createEnvelope, ManagerRegistered, ManagerUpdated, Topic, type EventEnvelope, type Role } from '@relationship/contracts';
 import { IdempotentConsumer } from '@relationship/messaging';
-import { testEnv, TEST_JWT_SECRET, recreateDatabase } from '@relationship/testing';
+import { testEnv, testTokens, recreateDatabase } from '@relationship/testing';
 import { loadProfilesConfig, type ProfilesConfig } from '../app/config';
 import { ManagerEventsConsumer } from '../app/manager-accounts/manager-events.consumer';
 import { PortraitsService } from '../app/portraits/portraits.service';
 import { createProfilesApp } from '../app/profiles-app';
 
-const tokens = new AccessTokenVerifier({ secret: TEST_JWT_SECRET, issuer: 'relationship-identity', audience: 'relationship' });
-
 /** A signed access token for any role and user id, as identity would issue it. */
 export function tokenFor(role: Role, id: string = crypto.randomUUID()): string {
-  return tokens.sign({ id, role, username: `${role}-${id.slice(0, 8)}` }, 600);
+  return testTokens.sign({ id, role, username: `${role}-${id.slice(0, 8)}` }, 600);
 }
 
 export const auth = (role: Role, id?: string) => ({ authorization: `Bearer ${tokenFor(role, id)}` });

@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AccessTokenVerifier } from '@relationship/auth';
+import { JwtService } from '@nestjs/jwt';
+import { AccessTokenVerifier, PublicKeySet } from '@relationship/auth';
+import { TEST_JWT_PUBLIC_KEYS } from '@relationship/testing';
 import {
   bearer,
   countRows,
@@ -27,6 +29,23 @@ describe('auth API (real MariaDB + Kafka)', () => {
 
   const auditActions = async () =>
     (await sqlOf(app).execute<{ action: string }[]>('select action from security_audit_entry order by id')).map((r) => r.action);
+
+  describe('asymmetric access tokens', () => {
+    it('signs ES256 with its private key, names the key by kid, and publishes the public key as a JWKS', async () => {
+      const { session } = await register(app);
+      const header = new JwtService({}).decode<{ header: { alg: string; kid: string } }>(session.accessToken, { complete: true }).header;
+      const published = PublicKeySet.fromJwks(TEST_JWT_PUBLIC_KEYS);
+      expect(header).toEqual(expect.objectContaining({ alg: 'ES256', kid: published.kids[0] }));
+
+      const jwks = await app.inject({ method: 'GET', url: '/.well-known/jwks.json' });
+      expect(jwks.statusCode).toBe(200);
+      expect(jwks.json()).toEqual({ keys: published.jwks });
+      expect(jwks.body).not.toMatch(/"d"/);
+      // a verifier that has only the published JWKS accepts the token
+      const verifier = new AccessTokenVerifier({ publicKeys: PublicKeySet.fromJwks(jwks.body), issuer: 'relationship-identity', audience: 'relationship' });
+      expect(verifier.verify(session.accessToken)).toEqual({ id: session.user.id, role: 'customer', username: 'wang.fang' });
+    });
+  });
 
   describe('register → login → me', () => {
     it('registers a customer, returns a session whose access token works on /me', async () => {

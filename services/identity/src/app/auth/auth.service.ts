@@ -1,6 +1,6 @@
 import { MikroORM, type EntityManager } from '@mikro-orm/core';
 import { HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import { AccessTokenVerifier, type AuthUser } from '@relationship/auth';
+import { AccessTokenSigner, type AuthUser } from '@relationship/auth';
 import { inTransaction } from '@relationship/persistence';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
@@ -34,7 +34,7 @@ export class AuthService {
     private readonly throttle: LoginThrottleService,
     private readonly refreshTokens: RefreshTokensService,
     private readonly audit: AuditService,
-    private readonly accessTokens: AccessTokenVerifier,
+    private readonly accessTokens: AccessTokenSigner,
     private readonly metrics: LoginMetrics,
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}

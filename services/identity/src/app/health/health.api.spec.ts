@@ -28,6 +28,7 @@ describe('health, metrics and docs (real MariaDB + Kafka)', () => {
   it('documents every endpoint in OpenAPI', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/api/docs-json' })).json();
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/.well-known/jwks.json',
       '/api/audit',
       '/api/auth/login',
       '/api/auth/logout',
