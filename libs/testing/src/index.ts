@@ -1,1 +1,2 @@
 export * from './lib/test-env';
+export * from './lib/ts-process';

@@ -21,6 +21,8 @@ import { MoveApplier } from './runs/move-applier';
 import { RebalanceProcessor } from './runs/rebalance.processor';
 import { RebalanceQueue } from './runs/rebalance-queue';
 import { RebalanceWorker } from './runs/rebalance.worker';
+import { RunReconciler } from './runs/run-reconciler';
+import { RunRecovery } from './runs/run-recovery';
 import { RunsController } from './runs/runs.controller';
 import { RunsService } from './runs/runs.service';
 import { MatchScorer } from './scoring/match-scorer';
@@ -56,6 +58,7 @@ function coreProviders(): Provider[] {
     RematchService,
     FeedbackStore,
     RebalanceQueue,
+    RunRecovery,
   ];
 }
 
@@ -79,7 +82,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [core(WORKER_NAME, config, metrics)],
-      providers: [...coreProviders(), MoveApplier, RebalanceProcessor, ModelTrainer, RebalanceWorker],
+      providers: [...coreProviders(), MoveApplier, RebalanceProcessor, ModelTrainer, RebalanceWorker, RunReconciler],
     };
   }
 }

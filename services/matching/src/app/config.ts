@@ -27,6 +27,20 @@ const matchingEnv = z.object({
   LEARNING_BLEND: z.coerce.number().min(0).max(0.5).default(0.3),
   /** BullMQ queue namespace, so test runs never share jobs with the demo. */
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9:_-]{1,40}$/).default('relationship'),
+  /** A run in progress with no job waiting or running for this long is stuck: the reconciler recovers it. */
+  RUN_STUCK_AFTER_S: z.coerce.number().min(0.1).max(3_600).default(30),
+  /** How often the worker looks for stuck runs (it also does once at start). */
+  RUN_RECONCILE_INTERVAL_S: z.coerce.number().min(0.1).max(3_600).default(30),
+  /** Lost jobs of one run re-queued at most this many times before the run is marked failed. */
+  RUN_MAX_RECOVERIES: z.coerce.number().int().min(0).max(100).default(3),
+  /**
+   * Fault injection (tests/faults only): the process stops at this point of a run (e.g. `plan:committed`,
+   * `apply:chunk-0`, `apply:last-committed`), prints `FAULT_POINT_REACHED <point>` and waits to be killed.
+   */
+  FAULT_PAUSE_AT: z
+    .string()
+    .regex(/^[a-z]+:[a-z0-9-]+$/)
+    .optional(),
 });
 
 /** Everything the matching API reads from its environment, validated once at start-up. */
@@ -47,7 +61,11 @@ export const workerConfigSchema = httpEnv
   .extend(kafkaEnv.shape)
   .extend(redisEnv.shape)
   .extend(matchingEnv.shape)
-  .extend({ WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1) });
+  .extend({
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+    /** A job whose worker stops renewing its lock for this long counts as stalled (re-run once, then failed). */
+    WORKER_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  });
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 

@@ -1,6 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 import { auditTablesSql } from '@relationship/audit';
 import { messagingTablesSql } from '@relationship/messaging';
+import { Migration20261204000000_run_recovery } from './Migration20261204000000_run_recovery';
 
 const TABLE = 'default character set utf8mb4 collate utf8mb4_unicode_ci engine = InnoDB';
 
@@ -124,4 +125,7 @@ export class Migration20261203000000_initial extends Migration {
 }
 
 /** Checked-in migrations, oldest first; listed explicitly so the webpack bundle carries them. */
-export const matchingMigrations = [{ name: 'Migration20261203000000_initial', class: Migration20261203000000_initial }];
+export const matchingMigrations = [
+  { name: 'Migration20261203000000_initial', class: Migration20261203000000_initial },
+  { name: 'Migration20261204000000_run_recovery', class: Migration20261204000000_run_recovery },
+];

@@ -109,9 +109,14 @@ export class MatchingHarness {
     }
   }
 
+  /** The environment of a worker on this suite's database and queue. */
+  workerEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return testEnv(TEST_SCHEMA, { ...this.env, ...overrides });
+  }
+
   /** Starts one more rebalance worker (a separate Nest app with its own pools, like another replica). */
   async startWorker(overrides: Record<string, string> = {}): Promise<NestFastifyApplication> {
-    const worker = await createWorkerApp(loadWorkerConfig(testEnv(TEST_SCHEMA, { ...this.env, ...overrides })));
+    const worker = await createWorkerApp(loadWorkerConfig(this.workerEnv(overrides)));
     this.workers.push(worker);
     return worker;
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue, type Job, type JobsOptions, type JobType } from 'bullmq';
 import { Redis } from 'ioredis';
 import { MATCHING_CONFIG, type MatchingSettings } from '../config';
 
@@ -20,6 +20,8 @@ export const JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { age: 86_400, count: 10_000 },
   removeOnFail: { age: 7 * 86_400 },
 };
+
+const LIVE_STATES: JobType[] = ['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'];
 
 export function redisConnection(url: string): Redis {
   // BullMQ needs maxRetriesPerRequest: null for its blocking commands.
@@ -47,6 +49,21 @@ export class RebalanceQueue implements OnApplicationShutdown {
     for (let i = 0; i < jobs.length; i += 500) {
       await this.queue.addBulk(jobs.slice(i, i + 500).map(({ job, jobId }) => ({ name: job.name, data: job.data, opts: { ...JOB_OPTIONS, jobId } })));
     }
+  }
+
+  /** Runs with a job waiting, delayed or running: those are not stuck, whatever their status says. */
+  async liveRunIds(): Promise<Set<string>> {
+    return new Set((await this.jobsOfRuns(LIVE_STATES)).map((job) => job.data.runId));
+  }
+
+  /** Jobs BullMQ gave up on (attempts used up, or stalled too often), newest first. */
+  async failedRunJobs(): Promise<Job<{ runId: string; chunk?: number }>[]> {
+    return (await this.jobsOfRuns(['failed'])).sort((a, b) => (b.finishedOn ?? 0) - (a.finishedOn ?? 0));
+  }
+
+  private async jobsOfRuns(states: JobType[]): Promise<Job<{ runId: string; chunk?: number }>[]> {
+    const jobs = await this.queue.getJobs(states, 0, -1);
+    return jobs.filter((job): job is Job<{ runId: string; chunk?: number }> => typeof job?.data?.runId === 'string');
   }
 
   async onApplicationShutdown(): Promise<void> {

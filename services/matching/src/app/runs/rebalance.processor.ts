@@ -7,9 +7,11 @@ import { inTransaction } from '@relationship/persistence';
 import { MATCHING_CONFIG, type MatchingSettings } from '../config';
 import { parseJsonColumn, SnapshotStore } from '../read-models/snapshot-store';
 import { MatchScorer } from '../scoring/match-scorer';
+import { faultPoint } from './fault-point';
 import { MoveApplier, type MoveRow } from './move-applier';
 import { planRebalance, type PlanCustomer, type PlanMetrics } from './planner';
 import { RebalanceQueue } from './rebalance-queue';
+import { RunRecovery } from './run-recovery';
 import type { RunOptions, RunScopeDto } from './run-views';
 
 type Row = Record<string, unknown>;
@@ -31,6 +33,7 @@ export class RebalanceProcessor {
     private readonly applier: MoveApplier,
     private readonly queue: RebalanceQueue,
     private readonly outbox: OutboxService,
+    private readonly recovery: RunRecovery,
   ) {}
 
   private em(): EntityManager {
@@ -39,12 +42,18 @@ export class RebalanceProcessor {
 
   async plan(runId: string): Promise<void> {
     const em = this.em();
+    const now = new Date();
     const claimed = await em.execute<{ affectedRows: number }>(
-      "update rebalance_run set status = 'planning', started_at = coalesce(started_at, ?) where id = ? and status in ('queued', 'planning')",
-      [new Date(), runId],
+      "update rebalance_run set status = 'planning', started_at = coalesce(started_at, ?), progressed_at = ? where id = ? and status in ('queued', 'planning')",
+      [now, now, runId],
       'run',
     );
-    if (claimed.affectedRows !== 1) return; // cancelled, or already past planning
+    if (claimed.affectedRows !== 1) {
+      // A plan job run again after its worker died between committing the plan and queueing the chunks.
+      const [current] = await em.execute<Row[]>('select status from rebalance_run where id = ?', [runId]);
+      if (current?.['status'] === 'applying') await this.recovery.enqueue(runId, await this.recovery.nextJobs(em, runId, 'applying'), 'r0');
+      return; // otherwise cancelled, failed or done
+    }
     const [run] = await em.execute<Row[]>('select * from rebalance_run where id = ?', [runId]);
     const scope = parseJsonColumn<RunScopeDto>(run['scope'] as string);
     const options = parseJsonColumn<RunOptions>(run['options'] as string);
@@ -108,18 +117,15 @@ export class RebalanceProcessor {
       }
       const next = dryRun || plan.moves.length === 0 ? 'completed' : 'applying';
       await tx.execute(
-        'update rebalance_run set status = ?, customers = ?, moves_planned = ?, chunks_total = ?, metrics = ?, finished_at = ? where id = ?',
-        [next, plan.metrics.customers, plan.moves.length, chunks, JSON.stringify(plan.metrics), next === 'completed' ? new Date() : null, runId],
+        'update rebalance_run set status = ?, customers = ?, moves_planned = ?, chunks_total = ?, metrics = ?, finished_at = ?, progressed_at = ? where id = ?',
+        [next, plan.metrics.customers, plan.moves.length, chunks, JSON.stringify(plan.metrics), next === 'completed' ? new Date() : null, new Date(), runId],
       );
       if (next === 'completed') this.publishCompleted(tx, runId, dryRun ? 'dry_run' : 'applied', plan.metrics, 0, run['created_at'] as string);
       return next;
     });
     this.logger.log({ runId, customers: customers.length, moves: plan.moves.length, status, solver: plan.metrics.solver }, 'rebalance planned');
-    if (status === 'applying') await this.enqueueChunks(runId, [...Array(chunks).keys()], 'r0');
-  }
-
-  async enqueueChunks(runId: string, chunks: number[], generation: string): Promise<void> {
-    await this.queue.addBulk(chunks.map((chunk) => ({ job: { name: 'apply', data: { runId, chunk } }, jobId: `apply-${runId}-${chunk}-${generation}` })));
+    await faultPoint(this.config, 'plan:committed');
+    if (status === 'applying') await this.recovery.enqueue(runId, { kind: 'apply', chunks: [...Array(chunks).keys()] }, 'r0');
   }
 
   async applyChunk(runId: string, chunk: number): Promise<void> {
@@ -130,13 +136,17 @@ export class RebalanceProcessor {
         "select customer_id, to_manager_id, from_version from run_move where run_id = ? and chunk = ? and state = 'pending' order by customer_id for update",
         [runId, chunk],
       );
+      await faultPoint(this.config, `apply:chunk-${chunk}`);
       const states = await this.applier.apply(em, runId, moves);
       await this.applier.recordStates(em, runId, states);
+      await em.execute('update rebalance_run set progressed_at = ? where id = ?', [new Date(), runId]);
       return true;
     });
     if (!proceed) return;
     const [left] = await this.em().execute<{ n: number }[]>("select count(*) as n from run_move where run_id = ? and state = 'pending'", [runId]);
-    if (Number(left.n) === 0) await this.queue.add({ name: 'finalize', data: { runId } }, `finalize-${runId}`);
+    if (Number(left.n) > 0) return;
+    await faultPoint(this.config, 'apply:last-committed');
+    await this.queue.add({ name: 'finalize', data: { runId } }, `finalize-${runId}`);
   }
 
   async finalize(runId: string): Promise<void> {
@@ -158,21 +168,12 @@ export class RebalanceProcessor {
       );
       const applied = counts.get('applied') ?? 0;
       await em.execute(
-        "update rebalance_run set status = 'completed', moves_applied = ?, moves_stale = ?, moves_conflict = ?, chunks_done = chunks_total, finished_at = ? where id = ?",
-        [applied, counts.get('stale') ?? 0, counts.get('conflict') ?? 0, new Date(), runId],
+        "update rebalance_run set status = 'completed', moves_applied = ?, moves_stale = ?, moves_conflict = ?, chunks_done = chunks_total, finished_at = ?, progressed_at = ? where id = ?",
+        [applied, counts.get('stale') ?? 0, counts.get('conflict') ?? 0, new Date(), new Date(), runId],
       );
       const metrics = parseJsonColumn<PlanMetrics>(run['metrics'] as string);
       this.publishCompleted(em, runId, 'applied', metrics, applied, run['created_at'] as string);
     });
-  }
-
-  /** After the last automatic retry: the run is failed until an admin retries it. */
-  async markFailed(runId: string, error: unknown): Promise<void> {
-    const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
-    await this.em().execute(
-      "update rebalance_run set status = 'failed', error = ?, finished_at = ? where id = ? and status in ('queued', 'planning', 'applying')",
-      [message, new Date(), runId],
-    );
   }
 
   private publishCompleted(em: EntityManager, runId: string, mode: 'dry_run' | 'applied', metrics: PlanMetrics, applied: number, createdAt: string): void {

@@ -6,6 +6,7 @@ import { ModelTrainer } from '../learning/model-trainer';
 import { MatchingMetrics } from '../matching-metrics';
 import { RebalanceProcessor } from './rebalance.processor';
 import { REBALANCE_QUEUE, redisConnection, type RebalanceJob } from './rebalance-queue';
+import { describeFailure, RunRecovery } from './run-recovery';
 
 /**
  * Pulls rebalance jobs. Any number of replicas may run: BullMQ hands each job to one worker at a time, and the
@@ -22,6 +23,7 @@ export class RebalanceWorker implements OnApplicationBootstrap, OnApplicationShu
     private readonly processor: RebalanceProcessor,
     private readonly trainer: ModelTrainer,
     private readonly metrics: MatchingMetrics,
+    private readonly recovery: RunRecovery,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -31,13 +33,23 @@ export class RebalanceWorker implements OnApplicationBootstrap, OnApplicationShu
       connection: this.connection,
       prefix: this.config.QUEUE_PREFIX,
       concurrency: this.config.WORKER_CONCURRENCY,
+      // A job whose worker died is re-run once after its lock expires, then failed as stalled (the reconciler
+      // then fails its run with that reason).
+      lockDuration: this.config.WORKER_LOCK_MS,
+      stalledInterval: this.config.WORKER_LOCK_MS,
+      maxStalledCount: 1,
     });
     this.worker.on('failed', (job, error) => {
       if (!job) return;
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      // UnrecoverableError: BullMQ's own verdict on a job stalled too often (its worker died twice running it).
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
       this.logger.warn({ err: error, job: job.name, jobId: job.id, attempt: job.attemptsMade, final }, 'rebalance job failed');
       const runId = (job.data as { runId?: string }).runId;
-      if (final && runId) void this.processor.markFailed(runId, error).catch((e) => this.logger.error({ err: e }, 'could not mark run failed'));
+      if (final && runId) {
+        void this.recovery
+          .markFailed(runId, describeFailure(job, error.message))
+          .catch((e) => this.logger.error({ err: e }, 'could not mark run failed'));
+      }
     });
     this.worker.on('error', (error) => this.logger.warn({ err: error }, 'worker error'));
   }

@@ -8,6 +8,7 @@ import { MATCHING_CONFIG, type MatchingSettings } from '../config';
 import { SnapshotStore } from '../read-models/snapshot-store';
 import { MatchScorer, type PairVerdict } from '../scoring/match-scorer';
 import { RebalanceQueue } from './rebalance-queue';
+import { IN_PROGRESS, RunRecovery } from './run-recovery';
 import { toRunView, type CreateRunDto, type MoveListQuery, type RunListQuery, type RunOptions, type RunView } from './run-views';
 
 type Row = Record<string, unknown>;
@@ -32,6 +33,7 @@ export class RunsService {
     private readonly queue: RebalanceQueue,
     private readonly store: SnapshotStore,
     private readonly scorer: MatchScorer,
+    private readonly recovery: RunRecovery,
   ) {}
 
   private em(): EntityManager {
@@ -48,8 +50,8 @@ export class RunsService {
     };
     await inTransaction(this.orm, async (em) => {
       await em.execute(
-        "insert into rebalance_run (id, mode, status, scope, options, requested_by, created_at) values (?, ?, 'queued', ?, ?, ?, ?)",
-        [id, dto.mode, JSON.stringify(dto.scope ?? {}), JSON.stringify(options), context.actor?.id ?? null, new Date()],
+        "insert into rebalance_run (id, mode, status, scope, options, requested_by, created_at, progressed_at) values (?, ?, 'queued', ?, ?, ?, ?, ?)",
+        [id, dto.mode, JSON.stringify(dto.scope ?? {}), JSON.stringify(options), context.actor?.id ?? null, new Date(), new Date()],
       );
       this.audit(em, context, 'rebalance.requested', id, { mode: dto.mode, scope: dto.scope ?? {}, options });
     });
@@ -126,8 +128,8 @@ export class RunsService {
       const planned = Number(source['moves_planned']);
       const status = planned === 0 ? 'completed' : 'applying';
       await em.execute(
-        `insert into rebalance_run (id, mode, status, source_run_id, scope, options, requested_by, customers, moves_planned, chunks_total, metrics, created_at, started_at, finished_at)
-         values (?, 'apply', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `insert into rebalance_run (id, mode, status, source_run_id, scope, options, requested_by, customers, moves_planned, chunks_total, metrics, created_at, started_at, finished_at, progressed_at)
+         values (?, 'apply', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           id,
           status,
@@ -142,6 +144,7 @@ export class RunsService {
           new Date(),
           new Date(),
           planned === 0 ? new Date() : null,
+          new Date(),
         ],
       );
       await em.execute(
@@ -171,25 +174,33 @@ export class RunsService {
     return this.get(id);
   }
 
-  /** A failed run starts again where it stopped: planning from scratch, or the chunks with moves still pending. */
+  /**
+   * A failed or stuck run (in progress, but no job of it waiting or running) starts again where it stopped:
+   * planning from scratch, the chunks with moves still pending, or finalize. A run whose jobs are live is left alone.
+   */
   async retry(id: string, context: WriteContext): Promise<RunView> {
     const generation = `r${Date.now().toString(36)}`;
+    const live = await this.queue.liveRunIds();
     const next = await inTransaction(this.orm, async (em) => {
       const [run] = await em.execute<Row[]>('select * from rebalance_run where id = ? for update', [id]);
       if (!run) throw new NotFoundException(`run ${id} not found`);
-      if (run['status'] !== 'failed') throw new ConflictException(`only a failed run can be retried (run ${id} is ${run['status']})`);
-      const planned = run['metrics'] !== null;
-      const status = planned ? 'applying' : 'queued';
-      await em.execute('update rebalance_run set status = ?, error = null, finished_at = null where id = ?', [status, id]);
-      this.audit(em, context, 'rebalance.retried', id, { from: planned ? 'apply' : 'plan' });
-      if (!planned) return { plan: true, chunks: [] as number[] };
-      const chunks = await em.execute<{ chunk: number }[]>("select distinct chunk from run_move where run_id = ? and state = 'pending' order by chunk", [id]);
-      return { plan: false, chunks: chunks.map((c) => Number(c.chunk)) };
+      const previous = run['status'] as string;
+      const stuck = (IN_PROGRESS as readonly string[]).includes(previous) && !live.has(id);
+      if (previous !== 'failed' && !stuck) {
+        throw new ConflictException(
+          live.has(id)
+            ? `run ${id} is ${previous} and its jobs are still queued or running; retry it if it stops making progress`
+            : `only a failed or stuck run can be retried (run ${id} is ${previous})`,
+        );
+      }
+      const status = run['metrics'] !== null ? 'applying' : 'queued';
+      const now = new Date();
+      await em.execute('update rebalance_run set status = ?, error = null, finished_at = null, resumed_at = ?, progressed_at = ? where id = ?', [status, now, now, id]);
+      const jobs = await this.recovery.nextJobs(em, id, status);
+      this.audit(em, context, 'rebalance.retried', id, { previousStatus: previous, from: jobs.kind });
+      return jobs;
     });
-    if (next.plan) await this.queue.add({ name: 'plan', data: { runId: id } }, `plan-${id}-${generation}`);
-    else if (next.chunks.length) {
-      await this.queue.addBulk(next.chunks.map((chunk) => ({ job: { name: 'apply', data: { runId: id, chunk } }, jobId: `apply-${id}-${chunk}-${generation}` })));
-    } else await this.queue.add({ name: 'finalize', data: { runId: id } }, `finalize-${id}-${generation}`);
+    await this.recovery.enqueue(id, next, generation);
     return this.get(id);
   }
 
