@@ -421,6 +421,24 @@ describe('live stream', () => {
   });
 });
 
+describe('metrics', () => {
+  it('exposes the feed and the headline figures at /metrics', async () => {
+    const text = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+    // the value of the sample `name` carrying every label of `labels` (the registry adds service="analytics")
+    const value = (name: string, labels: Record<string, string> = {}) => {
+      const line = text.split('\n').find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    expect(value('analytics_customers', { segment: 'mass' })).toBe(2);
+    expect(value('analytics_customers', { segment: 'affluent' })).toBe(2);
+    expect(value('analytics_customers_unassigned')).toBe(2);
+    expect(value('analytics_proposals_pending')).toBe(1);
+    expect(value('analytics_load_fairness', { measure: 'gini' })).toBeCloseTo(1 / 6, 10);
+    expect(value('analytics_messages_consumed_total', { topic: Topic.ProfilesCustomer, outcome: 'dead-lettered' })).toBe(1);
+    expect(value('analytics_events_applied_total', { type: 'MatchProposed' })).toBe(4);
+  });
+});
+
 describe('replay', () => {
   it('rebuilds read models equal to the live ones from the topics alone', async () => {
     const live = await h.snapshot();

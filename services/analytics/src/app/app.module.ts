@@ -3,6 +3,7 @@ import { messagingEntities } from '@relationship/messaging';
 import { ServiceCoreModule } from '@relationship/service-kit/core';
 import type { Registry } from 'prom-client';
 import { analyticsMigrations } from '../migrations';
+import { AnalyticsMetrics } from './analytics-metrics';
 import { ANALYTICS_CONFIG, type AnalyticsConfig } from './config';
 import { EventFeed } from './feed/event-feed';
 import { ReplayService } from './feed/replay.service';
@@ -34,7 +35,7 @@ export class AppModule {
       ],
       // effectiveness/runs before any parameterised route; live has its own controller (SSE).
       controllers: [FiguresController, LiveController],
-      providers: [Projector, EventFeed, ReplayService, FiguresService, ScopeResolver, LiveHub],
+      providers: [AnalyticsMetrics, Projector, EventFeed, ReplayService, FiguresService, ScopeResolver, LiveHub],
     };
   }
 }

@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { Topic, type EventEnvelope } from '@relationship/contracts';
 import { IdempotentConsumer, MESSAGING_OPTIONS, type MessagingOptions } from '@relationship/messaging';
 import { Kafka, type Consumer } from 'kafkajs';
+import { AnalyticsMetrics } from '../analytics-metrics';
 import { ANALYTICS_CONFIG, type AnalyticsConfig } from '../config';
 import { Projector } from '../read-models/projector';
 
@@ -39,6 +40,7 @@ export class EventFeed implements OnApplicationShutdown {
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
     private readonly idempotent: IdempotentConsumer,
     private readonly projector: Projector,
+    private readonly metrics: AnalyticsMetrics,
   ) {}
 
   /** Whose processed-event ids the idempotent consumer keeps (stable across generations). */
@@ -86,6 +88,7 @@ export class EventFeed implements OnApplicationShutdown {
           },
         );
         this.positions.set(`${topic}:${partition}`, BigInt(message.offset));
+        this.metrics.message(topic, outcome, applied?.type);
         if (outcome === 'processed' && applied) {
           for (const listener of this.listeners) listener({ envelope: applied, topic });
         }

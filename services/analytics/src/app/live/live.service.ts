@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { KAFKA_ADMIN } from '@relationship/messaging';
 import type { Admin } from 'kafkajs';
+import { AnalyticsMetrics } from '../analytics-metrics';
 import { ANALYTICS_CONFIG, type AnalyticsConfig } from '../config';
 import { EventFeed, FEED_TOPICS, type AppliedEvent } from '../feed/event-feed';
 import { ReplayService, type ReplayStatus } from '../feed/replay.service';
@@ -55,18 +56,24 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
   private sequence = 0;
   private timer?: NodeJS.Timeout;
   private lagTimer?: NodeJS.Timeout;
+  private pending?: NodeJS.Timeout;
+  private lastTickAt = 0;
 
   constructor(
     private readonly feed: EventFeed,
     private readonly replay: ReplayService,
     @Inject(KAFKA_ADMIN) private readonly admin: Admin,
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
-  ) {}
+    metrics: AnalyticsMetrics,
+  ) {
+    metrics.observe(() => this.lag, () => this.replay.current());
+  }
 
   onModuleInit(): void {
     this.sequence = Date.now();
     this.feed.onApplied((event) => this.record(event));
-    this.timer = setInterval(() => this.tick(), this.config.LIVE_INTERVAL_MS);
+    // A heartbeat when nothing happens; an event is pushed as soon as the once-per-interval limit allows.
+    this.timer = setInterval(() => this.maybeTick(), this.config.LIVE_INTERVAL_MS);
     this.lagTimer = setInterval(() => void this.refreshLag(), 5_000);
     this.timer.unref();
     this.lagTimer.unref();
@@ -75,6 +82,7 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
   onApplicationShutdown(): void {
     clearInterval(this.timer);
     clearInterval(this.lagTimer);
+    clearTimeout(this.pending);
     this.subscribers.clear();
   }
 
@@ -110,13 +118,25 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
       if (!t) this.managerTotals.set(managerId, (t = new Map()));
       t.set(type, (t.get(type) ?? 0) + 1);
     }
+    if (!this.pending && this.subscribers.size) {
+      this.pending = setTimeout(() => this.maybeTick(), Math.max(0, this.lastTickAt + this.config.LIVE_INTERVAL_MS - Date.now()));
+      this.pending.unref();
+    }
     if (type === 'RebalanceCompleted') {
       const p = event.envelope.payload as { runId: string; mode: string; moved: number; completedAt: string };
       this.lastRun = { runId: p.runId, mode: p.mode, moved: p.moved, completedAt: p.completedAt };
     }
   }
 
+  private maybeTick(): void {
+    clearTimeout(this.pending);
+    this.pending = undefined;
+    // 5 % slack for timer jitter, so the heartbeat never skips a beat it was due
+    if (Date.now() - this.lastTickAt >= this.config.LIVE_INTERVAL_MS * 0.95) this.tick();
+  }
+
   private tick(): void {
+    this.lastTickAt = Date.now();
     const bank = this.bank;
     const managers = this.perManager;
     this.bank = { counts: new Map(), recent: [] };
@@ -175,10 +195,5 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
     } catch (error) {
       this.logger.warn({ err: error }, 'could not read topic offsets for the consumer lag');
     }
-  }
-
-  /** The last lag measured, for the metrics. */
-  currentLag(): Record<string, number> | null {
-    return this.lag;
   }
 }
