@@ -4,6 +4,7 @@ import {
   checkPortalDockerfile,
   checkServiceDockerfile,
   ignored,
+  lintDockerfile,
   parseDockerfile,
   webpackOutputDir,
 } from './support/dockerfile';
@@ -50,11 +51,19 @@ describe('Dockerfiles and .dockerignore', () => {
     expect([...serveEnvVars(facts.serveMjs)]).toEqual(expect.arrayContaining(['PORTAL_HOST', 'PORTAL_PORT', 'GATEWAY_URL', 'PORTAL_DIST']));
   });
 
-  it('parses stages, continuation lines and comments', () => {
-    const stages = parseDockerfile('# c\nFROM a:1 AS one\nRUN x \\\n  # inner comment\n  && y\nFROM one\nCMD ["z"]\n');
-    expect(stages.map((s) => [s.image, s.name, s.instructions.map((i) => `${i.keyword} ${i.args}`)])).toEqual([
-      ['a:1', 'one', ['RUN x && y']],
-      ['one', undefined, ['CMD ["z"]']],
+  it('passes the Docker language server\'s linter (dockerfile-utils)', () => {
+    expect(lintDockerfile(service)).toEqual([]);
+    expect(lintDockerfile(portal)).toEqual([]);
+    expect(lintDockerfile(service.replace('STOPSIGNAL SIGTERM', 'STOPSIGNAL SIGTERM\nCMD ["node", "x.js"]\nEXPOSE http'))).toEqual(
+      expect.arrayContaining([expect.stringContaining('There can only be one CMD instruction'), expect.stringContaining('Invalid containerPort: http')]),
+    );
+  });
+
+  it('reads stages with their flags and joined continuation lines (dockerfile-ast)', () => {
+    const stages = parseDockerfile('# c\nFROM --platform=linux/amd64 a:1 AS one\nRUN x \\\n  && y\nFROM one\nCOPY --from=one --chown=1000 a b\nCMD ["z"]\n');
+    expect(stages.map((s) => [s.image, s.name, s.instructions.map((i) => `${i.line} ${i.keyword} ${i.args}`)])).toEqual([
+      ['a:1', 'one', ['3 RUN x && y']],
+      ['one', undefined, ['6 COPY --from=one --chown=1000 a b', '7 CMD ["z"]']],
     ]);
   });
 

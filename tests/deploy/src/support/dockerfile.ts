@@ -1,4 +1,7 @@
 import { dirname, join, posix, relative, resolve } from 'node:path';
+import ignore from '@balena/dockerignore';
+import { DockerfileParser, From, ModifiableInstruction } from 'dockerfile-ast';
+import { validate } from 'dockerfile-utils';
 import { PORTAL_PORT, SERVE_MJS, servePackages } from './portal';
 import { exists, imageTagProblem, readJson, readText, REPO_ROOT, asDict, Dict } from './repo';
 
@@ -14,34 +17,28 @@ export interface Stage {
   instructions: Instruction[];
 }
 
-/** Splits a Dockerfile into stages of instructions (continuation lines joined, comments dropped). */
+/**
+ * The stages of a Dockerfile as BuildKit's grammar reads it (dockerfile-ast, the parser of the Docker language
+ * server): each instruction's flags (`--from=build`) followed by its arguments, continuation lines joined.
+ */
 export function parseDockerfile(text: string): Stage[] {
   const stages: Stage[] = [];
-  let pending = '';
-  let startLine = 0;
-  const lines = text.split('\n');
-  lines.forEach((raw, index) => {
-    const line = raw.trim();
-    if (!pending && (line === '' || line.startsWith('#'))) return;
-    if (pending && line.startsWith('#')) return;
-    if (!pending) startLine = index + 1;
-    if (line.endsWith('\\')) {
-      pending += `${line.slice(0, -1).trim()} `;
-      return;
+  for (const instruction of DockerfileParser.parse(text).getInstructions()) {
+    const keyword = instruction.getKeyword().toUpperCase();
+    if (instruction instanceof From) {
+      stages.push({ image: instruction.getImage() ?? '', name: instruction.getBuildStage() ?? undefined, instructions: [] });
+      continue;
     }
-    const full = (pending + line).trim();
-    pending = '';
-    const space = full.search(/\s/);
-    const keyword = (space < 0 ? full : full.slice(0, space)).toUpperCase();
-    const args = space < 0 ? '' : full.slice(space + 1).trim();
-    if (keyword === 'FROM') {
-      const [image, as, name] = args.replace(/--platform=\S+\s+/, '').split(/\s+/);
-      stages.push({ image, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
-    } else if (stages.length) {
-      stages[stages.length - 1].instructions.push({ keyword, args, line: startLine });
-    }
-  });
+    const flags = instruction instanceof ModifiableInstruction ? instruction.getFlags().map((f) => `--${f.getName()}=${f.getValue() ?? ''}`) : [];
+    const args = [...flags, (instruction.getArgumentsContent() ?? '').replace(/\s+/g, ' ').trim()].join(' ').trim();
+    stages[stages.length - 1]?.instructions.push({ keyword, args, line: instruction.getRange().start.line + 1 });
+  }
   return stages;
+}
+
+/** Errors and warnings of the Docker language server's linter (dockerfile-utils), as "<line>: <message>". */
+export function lintDockerfile(text: string): string[] {
+  return validate(text).map((d) => `${d.range.start.line + 1}: ${d.message}`);
 }
 
 /** Exec-form (JSON array) arguments, or undefined for shell form. */
@@ -76,32 +73,9 @@ export const DOCKERIGNORE_REQUIRED = ['node_modules', 'dist', '.local', '.nx', '
 /** The context paths each Dockerfile build needs (the Nx workspace). */
 export const CONTEXT_REQUIRED = ['package.json', 'package-lock.json', 'nx.json', 'tsconfig.base.json', 'jest.preset.js', 'eslint.config.mjs', 'services', 'libs', 'frontend', 'docker'];
 
-function globToRegExp(pattern: string): RegExp {
-  const body = pattern
-    .replace(/^\/+/, '')
-    .replace(/\/+$/, '')
-    .split('')
-    .map((c, i, all) => {
-      if (c === '*' && all[i + 1] === '*') return '';
-      if (c === '*' && all[i - 1] === '*') return '.*';
-      if (c === '*') return '[^/]*';
-      if (c === '?') return '[^/]';
-      return /[.+^${}()|[\]\\]/.test(c) ? `\\${c}` : c;
-    })
-    .join('');
-  return new RegExp(`^${body}(/.*)?$`);
-}
-
-/** Whether .dockerignore (docker's rules: later lines win, `!` re-includes) excludes a context path. */
+/** Whether .dockerignore excludes a context path, by docker's own rules (@balena/dockerignore: globs, **, ! exceptions). */
 export function ignored(dockerignore: string, path: string): boolean {
-  let result = false;
-  for (const raw of dockerignore.split('\n')) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const negate = line.startsWith('!');
-    if (globToRegExp(negate ? line.slice(1) : line).test(path)) result = !negate;
-  }
-  return result;
+  return ignore().add(dockerignore).ignores(path);
 }
 
 export function checkDockerignore(text: string): string[] {
