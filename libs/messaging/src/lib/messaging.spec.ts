@@ -5,7 +5,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Test, TestingModule } from '@nestjs/testing';
 import { createEnvelope, deadLetterTopic, platformTopicSpecs, Topic, UserRegistered, type EventEnvelope } from '@relationship/contracts';
 import { ormOptions } from '@relationship/persistence';
-import { eventually, testDatabaseUrl, testKafkaBrokers } from '@relationship/testing';
+import { eventually, testDatabaseUrl, testKafkaBrokers, testTopic, testTopicPrefix } from '@relationship/testing';
 import { Consumer, Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import { IdempotentConsumer } from './consumer';
 import { awaitTopics, provisionTopics } from './kafka';
@@ -81,7 +81,7 @@ describe('messaging (real MariaDB and Kafka)', () => {
           ),
           registerRequestContext: false,
         }),
-        MessagingModule.forRoot({ service: `messaging-spec-${run}`, brokers: testKafkaBrokers().split(','), maxAttempts: 2, pollIntervalMs: 20 }),
+        MessagingModule.forRoot({ service: `messaging-spec-${run}`, brokers: testKafkaBrokers().split(','), maxAttempts: 2, pollIntervalMs: 20, topicPrefix: testTopicPrefix() }),
       ],
     }).compile();
     orm = moduleRef.get(MikroORM);
@@ -141,7 +141,7 @@ describe('messaging (real MariaDB and Kafka)', () => {
   });
 
   it('publishes an enqueued event only once its transaction commits', async () => {
-    const { consumer, messages } = await collect(kafka, Topic.IdentityUser);
+    const { consumer, messages } = await collect(kafka, testTopic(Topic.IdentityUser));
     consumers.push(consumer);
     const outbox = moduleRef.get(OutboxService);
     const committed = registration(1);
@@ -174,11 +174,11 @@ describe('messaging (real MariaDB and Kafka)', () => {
   }, 60_000);
 
   it('applies a redelivered event once and dead-letters invalid and failing messages', async () => {
-    const { consumer, messages: dead } = await collect(kafka, deadLetterTopic(Topic.IdentityUser));
+    const { consumer, messages: dead } = await collect(kafka, deadLetterTopic(testTopic(Topic.IdentityUser)));
     consumers.push(consumer);
     const idempotent = moduleRef.get(IdempotentConsumer);
     const envelope = createEnvelope({ contract: UserRegistered, payload: registration(3), source: 'identity' });
-    const source = { topic: Topic.IdentityUser, partition: 0, offset: '42', key: envelope.key };
+    const source = { topic: testTopic(Topic.IdentityUser), partition: 0, offset: '42', key: envelope.key };
     const applied: string[] = [];
     const handler = async (e: EventEnvelope, em: EntityManager) => {
       applied.push(e.id);
@@ -216,5 +216,39 @@ describe('messaging (real MariaDB and Kafka)', () => {
     );
     expect(poisoned.headers?.['dlq-attempts']?.toString()).toBe('2');
     expect(poisoned.headers?.['dlq-reason']?.toString()).toMatch(/profile rules broke/);
+  }, 60_000);
+
+  it('applies a batch in one transaction, skipping processed events, and isolates a failing event', async () => {
+    const { consumer, messages: dead } = await collect(kafka, deadLetterTopic(Topic.IdentityUser));
+    consumers.push(consumer);
+    const idempotent = moduleRef.get(IdempotentConsumer);
+    const source = { topic: Topic.IdentityUser, partition: 1 };
+    const [a, b, c] = [5, 6, 7].map((n) => createEnvelope({ contract: UserRegistered, payload: registration(n), source: 'identity' }));
+    const message = (e: EventEnvelope, offset: string) => ({ offset, key: e.key, value: JSON.stringify(e) });
+    const batches: string[][] = [];
+    const handler = async (envelopes: EventEnvelope[], em: EntityManager) => {
+      batches.push(envelopes.map((e) => e.id));
+      if (envelopes.some((e) => e.id === c.id)) throw new Error('c breaks the rules');
+      await em.execute('select 1');
+    };
+
+    // a already processed; b twice in the batch; one invalid message
+    await expect(idempotent.consume({ ...source, offset: '1', key: a.key }, JSON.stringify(a), async () => undefined)).resolves.toBe('processed');
+    const invalidKey = crypto.randomUUID();
+    const outcome = await idempotent.consumeBatch(source, [message(a, '2'), message(b, '3'), message(b, '4'), { offset: '5', key: invalidKey, value: '{not json' }], handler);
+    expect(outcome).toEqual({ processed: [b], duplicates: 2, deadLettered: 1 });
+    expect(batches).toEqual([[b.id]]);
+
+    // c fails: the batch rolls back, then b2 applies alone and c is dead-lettered after its attempts
+    const b2 = createEnvelope({ contract: UserRegistered, payload: registration(8), source: 'identity' });
+    batches.length = 0;
+    const isolated = await idempotent.consumeBatch(source, [message(b2, '6'), message(c, '7')], handler);
+    expect(isolated).toEqual({ processed: [b2], duplicates: 0, deadLettered: 1 });
+    expect(batches).toEqual([[b2.id, c.id], [b2.id], [c.id], [c.id]]);
+    const rows = await (orm.em.fork() as EntityManager).execute<{ event_id: string }[]>('select event_id from processed_event where event_id in (?, ?)', [b2.id, c.id]);
+    expect(rows.map((r) => r.event_id)).toEqual([b2.id]);
+    await eventually('the invalid message in the DLQ', async () => dead.find((m) => m.key?.toString() === invalidKey));
+    const poisoned = await eventually('the failing event in the DLQ', async () => dead.find((m) => m.key?.toString() === c.key));
+    expect(poisoned.headers?.['dlq-reason']?.toString()).toMatch(/c breaks the rules/);
   }, 60_000);
 });
