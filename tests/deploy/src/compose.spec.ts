@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { loadRepoFacts, RepoFacts } from './context';
 import { checkCompose, Compose, ComposeError, composeEnv, loadCompose, mysqlAllowsTriggers, renderCompose } from './support/compose';
 import { clone, Dict, readText } from './support/repo';
@@ -18,12 +19,12 @@ describe('docker-compose.yml', () => {
     expect(check(compose)).toEqual([]);
   });
 
-  it('shares one JWT secret (>= 32 characters) between the services through an anchor with a dev default', () => {
-    const secrets = facts.serviceNames.filter((name) => compose.services[name]).map((name) => composeEnv(compose.services[name])['JWT_SECRET']);
-    expect(new Set(secrets).size).toBe(1);
-    expect(secrets[0].length).toBeGreaterThanOrEqual(32);
-    const fromShell = 's'.repeat(40);
-    expect(composeEnv(renderCompose(undefined, { JWT_SECRET: fromShell }).services['gateway'])['JWT_SECRET']).toBe(fromShell);
+  it('gives every service one JWKS through an anchor, and identity the private half (the demo key, refused in production)', () => {
+    const jwks = facts.serviceNames.filter((name) => compose.services[name]).map((name) => composeEnv(compose.services[name])['JWT_PUBLIC_KEYS']);
+    expect(new Set(jwks).size).toBe(1);
+    expect(JSON.parse(jwks[0]).keys).toHaveLength(1);
+    expect(Object.entries(compose.services).filter(([, s]) => composeEnv(s)['JWT_PRIVATE_KEY']).map(([name]) => name)).toEqual(['identity']);
+    expect(renderCompose(undefined, { TAG: '1.2.3' }).services['gateway']['image']).toBe('relationship/gateway:1.2.3');
   });
 
   it('knows the mysqld options that let the app user create triggers under binary logging', () => {
@@ -42,19 +43,20 @@ describe('docker-compose.yml', () => {
   });
 
   it('catches a variable without default (a plain "docker compose up" would leave it empty)', () => {
-    const broken = renderCompose(text().replace(/\$\{JWT_SECRET:-[^}]+\}/, '${JWT_SECRET}'));
-    expect(broken.unset).toEqual(['JWT_SECRET']);
-    expect(check(broken)).toEqual(expect.arrayContaining([expect.stringContaining('${JWT_SECRET} has no default'), expect.stringContaining('JWT_SECRET: must be at least 32 characters')]));
+    const broken = renderCompose(text().replace(/\$\{MYSQL_ROOT_PASSWORD:-[^}]+\}/, '${MYSQL_ROOT_PASSWORD}'));
+    expect(broken.unset).toEqual(['MYSQL_ROOT_PASSWORD']);
+    expect(check(broken)).toEqual([expect.stringContaining('${MYSQL_ROOT_PASSWORD} has no default')]);
   });
 
   // Each case breaks a copy of the real file the way drift would, and the same checker must notice.
   const svc = (c: Compose, name: string): Dict => c.services[name];
   const env = (c: Compose, name: string): Dict => svc(c, name)['environment'] as Dict;
   const cases: [string, (c: Compose) => void, string][] = [
-    ['a required variable is missing', (c) => delete env(c, 'identity')['JWT_SECRET'], 'compose service "identity": identity would refuse to start: JWT_SECRET'],
+    ['a required variable is missing', (c) => delete env(c, 'identity')['JWT_PRIVATE_KEY'], 'compose service "identity": identity would refuse to start: JWT_PRIVATE_KEY'],
     ['a variable name has a typo', (c) => { env(c, 'profiles')['KAFKA_BROKER'] = env(c, 'profiles')['KAFKA_BROKERS']; delete env(c, 'profiles')['KAFKA_BROKERS']; }, 'KAFKA_BROKER is not a variable of profiles'],
     ['a value the schema rejects', (c) => (env(c, 'identity')['DATABASE_URL'] = 'postgres://x'), 'identity would refuse to start: DATABASE_URL'],
-    ['the JWT secret is too short', (c) => { for (const n of facts.serviceNames.filter((name) => c.services[name])) env(c, n)['JWT_SECRET'] = 'short'; }, 'JWT_SECRET: must be at least 32 characters'],
+    ['the JWKS is not a JWKS', (c) => { for (const n of facts.serviceNames.filter((name) => c.services[name])) env(c, n)['JWT_PUBLIC_KEYS'] = '{"keys": []}'; }, 'JWT_PUBLIC_KEYS: must be a JWKS document with at least one key'],
+    ['a signing key the verifiers do not have', (c) => (env(c, 'identity')['JWT_PRIVATE_KEY'] = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()), 'is not in JWT_PUBLIC_KEYS, so no service would accept the tokens it signs'],
     ['a port differs from the one the code assigns', (c) => (env(c, 'identity')['PORT'] = '3009'), 'PORT=3009 but identity\'s configuration assigns it port 3001'],
     ['a service folder has no compose service', (c) => delete c.services['profiles'], 'services/profiles has no compose service "profiles"'],
     ['a compose service has no folder', (c) => (c.services['ghost'] = { ...clone(svc(c, 'profiles')), build: { context: '.', dockerfile: 'docker/service.Dockerfile', args: { SERVICE: 'ghost' } } }), 'compose service "ghost" has no folder services/ghost'],
@@ -77,7 +79,7 @@ describe('docker-compose.yml', () => {
     ['Kafka auto-creates topics', (c) => ((svc(c, 'kafka')['environment'] as Dict)['KAFKA_AUTO_CREATE_TOPICS_ENABLE'] = 'true'), 'KAFKA_AUTO_CREATE_TOPICS_ENABLE must be false'],
     ['a Kafka replication factor above 1', (c) => ((svc(c, 'kafka')['environment'] as Dict)['KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR'] = 3), 'must be 1 on a single broker'],
     ['the MySQL init scripts are not mounted', (c) => (svc(c, 'mysql')['volumes'] = ['mysql-data:/var/lib/mysql']), 'must mount ./docker/mysql-init'],
-    ['JWT secrets differ', (c) => (env(c, 'gateway')['JWT_SECRET'] = 'x'.repeat(40)), 'JWT_SECRET differs between compose services'],
+    ['the verifiers hold different keys', (c) => (env(c, 'gateway')['JWT_PUBLIC_KEYS'] = JSON.stringify({ keys: [generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' })] })), 'JWT_PUBLIC_KEYS differs between compose services'],
     // a second process of one service (matching-worker: the matching image, worker.js)
     ['an entry point nobody runs', (c) => delete c.services['matching-worker'], 'services/matching builds the entry point worker.js, but compose has no service "matching-worker"'],
     ['the worker runs the API', (c) => (svc(c, 'matching-worker')['command'] = ['node', 'main.js']), 'compose service "matching-worker": runs main.js, but matching-worker is the worker entry point (worker.js)'],
@@ -85,7 +87,7 @@ describe('docker-compose.yml', () => {
     ['a command file webpack does not build', (c) => (svc(c, 'matching-worker')['command'] = 'node jobs.js'), 'runs jobs.js, which services/matching/webpack.config.js does not build (it builds main.js, worker.js)'],
     ['a command that is not node <file>', (c) => (svc(c, 'matching-worker')['command'] = ['sh', '-c', 'node worker.js']), 'must be ["node", "<entry>.js"]'],
     ['the worker built from another service', (c) => (((svc(c, 'matching-worker')['build'] as Dict)['args'] as Dict)['SERVICE'] = 'managers'), 'compose service "matching-worker" builds SERVICE=managers, but it runs worker.js of services/matching'],
-    ['the worker gets a variable only the API reads', (c) => (env(c, 'matching-worker')['JWT_SECRET'] = 'x'.repeat(40)), "JWT_SECRET is not a variable of matching-worker's configuration"],
+    ['the worker gets a variable only the API reads', (c) => (env(c, 'matching-worker')['JWT_PUBLIC_KEYS'] = env(c, 'matching')['JWT_PUBLIC_KEYS']), "JWT_PUBLIC_KEYS is not a variable of matching-worker's configuration"],
     ['the worker on the API port', (c) => (env(c, 'matching-worker')['PORT'] = '3004'), "PORT=3004 but matching-worker's configuration assigns it port 3014"],
     ['the worker listens on another queue', (c) => (env(c, 'matching-worker')['QUEUE_PREFIX'] = 'other'), 'matching-worker and matching are one service and must share QUEUE_PREFIX'],
     ['the worker uses another database', (c) => (env(c, 'matching-worker')['DATABASE_URL'] = 'mysql://app:app@mysql:3306/relationship_managers'), 'DATABASE_URL names database "relationship_managers", expected relationship_matching'],

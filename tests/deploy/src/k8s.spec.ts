@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +13,22 @@ const profileOf = (dir: (typeof OVERLAYS)[number]) => (dir === 'base' ? 'base' :
 describe('k8s/ (kustomize)', () => {
   let facts: RepoFacts;
   let templateSecretValues: Record<string, string>;
+  let templateValues: Record<string, string>;
   const rendered = new Map<string, Resource[]>();
 
   beforeAll(async () => {
     facts = await loadRepoFacts();
     for (const dir of OVERLAYS) rendered.set(dir, kustomizeBuild(`k8s/${dir}`));
     const template = rendered.get('base')?.find((r) => r.kind === 'Secret' && r.metadata.name === 'relationship-secrets');
-    templateSecretValues = Object.fromEntries(Object.entries(asDict(template?.['stringData'])).map(([k, v]) => [k, String(v)]));
+    templateValues = Object.fromEntries(Object.entries(asDict(template?.['stringData'])).map(([k, v]) => [k, String(v)]));
+    // What the vault holds for prod's ExternalSecret: the template's shapes, with a key pair of its own (the
+    // template's is the committed test pair, which production refuses).
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    templateSecretValues = {
+      ...templateValues,
+      JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      JWT_PUBLIC_KEYS: JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), alg: 'ES256', use: 'sig' }] }),
+    };
   });
 
   const ctx = (profile: K8sContext['profile']): K8sContext => ({ ...facts, profile, templateSecretValues });
@@ -28,8 +38,14 @@ describe('k8s/ (kustomize)', () => {
     expect(schemaProblems(rendered.get(dir) ?? [])).toEqual([]);
   });
 
+  // base runs in production mode, so as an operator applies it: the template Secret's key pair replaced by their own.
+  const applied = (dir: (typeof OVERLAYS)[number]): Resource[] =>
+    (rendered.get(dir) ?? []).map((r) =>
+      dir === 'base' && r.kind === 'Secret' ? { ...r, stringData: { ...asDict(r['stringData']), JWT_PRIVATE_KEY: templateSecretValues['JWT_PRIVATE_KEY'], JWT_PUBLIC_KEYS: templateSecretValues['JWT_PUBLIC_KEYS'] } } : r,
+    );
+
   it.each(OVERLAYS)('k8s/%s deploys every service with matching ports, probes, env, security and availability settings', (dir) => {
-    expect(checkK8s(rendered.get(dir) ?? [], ctx(profileOf(dir)))).toEqual([]);
+    expect(checkK8s(applied(dir), ctx(profileOf(dir)))).toEqual([]);
   });
 
   it('prod runs without demo data, on release images, with secrets from the external store', () => {
@@ -42,6 +58,12 @@ describe('k8s/ (kustomize)', () => {
       // A release: a semantic version or a digest, never a moving tag.
       for (const c of containersOf(d)) expect(String(c['image'])).toMatch(/:\d+\.\d+\.\d+([-+][\w.]+)?$|@sha256:[0-9a-f]{64}$/);
     }
+  });
+
+  it("refuses the template's committed key pair in production", () => {
+    expect(checkK8s(rendered.get('overlays/prod') ?? [], { ...ctx('prod'), templateSecretValues: templateValues })).toEqual(
+      expect.arrayContaining([expect.stringContaining('prod: Deployment identity: identity would refuse to start: JWT_PUBLIC_KEYS: holds a key committed to the repository')]),
+    );
   });
 
   it('dev turns demo mode on without touching the base defaults', () => {
@@ -71,7 +93,7 @@ describe('k8s/ (kustomize)', () => {
     ['a latest image', (rs) => (container(rs, 'identity')['image'] = 'registry.bank.example/relationship/identity:latest'), 'uses the "latest" tag'],
     ['an untagged image', (rs) => (container(rs, 'gateway')['image'] = 'relationship/gateway'), 'has no tag'],
     ['a required variable is missing', (rs) => (container(rs, 'profiles')['env'] = envList(rs, 'profiles').filter((e) => e['name'] !== 'DATABASE_URL')), 'profiles would refuse to start: DATABASE_URL'],
-    ['a secret key that the store does not provide', (rs) => (asDict(asDict(envList(rs, 'identity').find((e) => e['name'] === 'JWT_SECRET')?.['valueFrom'])['secretKeyRef'])['key'] = 'JWT_KEY'), 'refers to key JWT_KEY of Secret relationship-secrets'],
+    ['a secret key that the store does not provide', (rs) => (asDict(asDict(envList(rs, 'identity').find((e) => e['name'] === 'JWT_PUBLIC_KEYS')?.['valueFrom'])['secretKeyRef'])['key'] = 'JWT_KEY'), 'refers to key JWT_KEY of Secret relationship-secrets'],
     ['a variable name with a typo', (rs) => setEnv(rs, 'identity', 'LOGIN_MAX_FAILURE', '5'), 'LOGIN_MAX_FAILURE is not a variable of identity'],
     ['PORT differs from the container port', (rs) => setEnv(rs, 'profiles', 'PORT', '3999'), 'PORT env (3999) differs from containerPort 3002'],
     ['a port the code does not assign', (rs) => { setEnv(rs, 'identity', 'PORT', '3011'); asArray(container(rs, 'identity')['ports']).map(asDict)[0]['containerPort'] = 3011; }, "identity's configuration assigns it port 3001"],
@@ -90,7 +112,7 @@ describe('k8s/ (kustomize)', () => {
     ['no topology spread', (rs) => delete podSpec(rs, 'profiles')['topologySpreadConstraints'], 'no topologySpreadConstraints'],
     ['no grace period', (rs) => delete podSpec(rs, 'identity')['terminationGracePeriodSeconds'], 'terminationGracePeriodSeconds is not set'],
     ['a scrape port that is not the http port', (rs) => (asDict(asDict(asDict(find(rs, 'Deployment', 'identity')['spec'])['template'])['metadata'])['annotations'] = { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090', 'prometheus.io/path': '/metrics' }), 'prometheus.io/port 9090 is not the http port 3001'],
-    ['the placeholder Secret in production', (rs) => rs.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'relationship-secrets', namespace: 'relationship' }, stringData: { JWT_SECRET: 'REPLACE-ME-with-at-least-32-random-characters' } }), 'holds placeholder values'],
+    ['the placeholder Secret in production', (rs) => rs.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'relationship-secrets', namespace: 'relationship' }, stringData: { REDIS_URL: 'rediss://:REPLACE-ME@redis:6379' } }), 'holds placeholder values'],
     ['the Ingress sends /api elsewhere', (rs) => (asDict(asDict(asArray(asDict(asArray(asDict(find(rs, 'Ingress', 'relationship')['spec'])['rules']).map(asDict)[0]['http'])['paths']).map(asDict)[0]['backend'])['service'])['name'] = 'portal'), 'must route /api to the gateway'],
     ['the portal binds to loopback', (rs) => setEnv(rs, 'portal', 'PORTAL_HOST', '127.0.0.1'), 'PORTAL_HOST must be 0.0.0.0'],
     ['the portal gets a variable serve.mjs does not read', (rs) => setEnv(rs, 'portal', 'API_URL', 'http://gateway:3000'), 'API_URL is not read by frontend/portal/serve.mjs'],

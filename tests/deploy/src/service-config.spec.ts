@@ -14,8 +14,8 @@ describe('services and their processes (webpack entry points)', () => {
   it("gives matching's worker.js its own schema and port", async () => {
     expect(webpackEntryPoints('matching')).toEqual(['main', 'worker']);
     const [api, worker] = await loadServiceConfigs('matching');
-    expect([api.name, api.exportName, api.defaultPort, api.keys.has('JWT_SECRET')]).toEqual(['matching', 'matchingConfigSchema', 3004, true]);
-    expect([worker.name, worker.exportName, worker.defaultPort, worker.keys.has('JWT_SECRET'), worker.keys.has('WORKER_CONCURRENCY')]).toEqual([
+    expect([api.name, api.exportName, api.defaultPort, api.keys.has('JWT_PUBLIC_KEYS')]).toEqual(['matching', 'matchingConfigSchema', 3004, true]);
+    expect([worker.name, worker.exportName, worker.defaultPort, worker.keys.has('JWT_PUBLIC_KEYS'), worker.keys.has('WORKER_CONCURRENCY')]).toEqual([
       'matching-worker',
       'workerConfigSchema',
       3014,

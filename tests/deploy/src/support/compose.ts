@@ -233,7 +233,7 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
   // -- each Nest service: env accepted by its schema, ports, and every address it uses is a healthy dependency
   const kafka = kafkaInternalListener(compose);
   const init = mysqlInitObjects(ctx.mysqlInitSql);
-  const secrets = new Map<string, string>();
+  const publicKeys = new Map<string, string>();
   const envs = new Map<string, Record<string, string>>();
   const kafkaUsers: KafkaUser[] = [];
   for (const config of ctx.services.values()) {
@@ -253,7 +253,7 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
     else if (config.defaultPort !== undefined && Number(env['PORT']) !== config.defaultPort) {
       problems.push(`${where}: PORT=${env['PORT']} but ${name}'s configuration assigns it port ${config.defaultPort}`);
     }
-    if (env['JWT_SECRET'] !== undefined) secrets.set(name, env['JWT_SECRET']);
+    if (env['JWT_PUBLIC_KEYS'] !== undefined) publicKeys.set(name, env['JWT_PUBLIC_KEYS']);
 
     const needs = new Set<string>();
     const requireTarget = (variable: string, value: string) => {
@@ -287,7 +287,7 @@ export function checkCompose(compose: Compose, ctx: ComposeContext): string[] {
   for (const service of ctx.serviceNames) {
     problems.push(...sharedEnvProblems(`compose service "${service}"`, [...ctx.services.values()].filter((c) => c.service === service), envs));
   }
-  if (new Set(secrets.values()).size > 1) problems.push(`JWT_SECRET differs between compose services (${[...secrets.keys()].join(', ')}): tokens signed by identity would not verify elsewhere`);
+  if (new Set(publicKeys.values()).size > 1) problems.push(`JWT_PUBLIC_KEYS differs between compose services (${[...publicKeys.keys()].join(', ')}): a token identity signs would verify in some and not in others`);
 
   // -- the portal: serve.mjs configured by its own variables, reaching the gateway
   if (compose.services['portal']) {
