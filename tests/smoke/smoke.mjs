@@ -44,12 +44,12 @@ function fail(message) {
   throw new SmokeFailure(message);
 }
 
-async function api(method, path, token, body) {
+async function api(method, path, token, body, headers = {}) {
   let response;
   try {
     response = await fetch(`${portal}/api${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
@@ -62,7 +62,7 @@ async function api(method, path, token, body) {
   } catch {
     json = undefined;
   }
-  return { status: response.status, body: json, text };
+  return { status: response.status, body: json, text, etag: response.headers.get('etag') };
 }
 
 async function signIn(username, password, role) {
@@ -94,6 +94,13 @@ async function checkApi() {
   if (portrait.status !== 200 || !portrait.body?.id) fail(`the customer's portrait: GET /profiles/me answered ${portrait.status} ${portrait.text.slice(0, 200)}`);
   if (!portrait.body.segment || !portrait.body.riskLevel) fail(`the customer's portrait has no derived segment or risk level: ${portrait.text.slice(0, 300)}`);
   ok(`the customer reads their portrait (segment ${portrait.body.segment}, risk ${portrait.body.riskLevel}, ${portrait.body.tags?.length ?? 0} tags)`);
+
+  // Optimistic concurrency through the portal and the gateway: the read carries ETag "<version>", and a write based
+  // on another version is refused with 412 (nothing changes).
+  if (portrait.etag !== `"${portrait.body.version}"`) fail(`GET /profiles/me: ETag ${portrait.etag} is not the portrait's version ${portrait.body.version}`);
+  const stale = await api('PATCH', '/profiles/me', customer.token, { interests: portrait.body.interests }, { 'if-match': `"${portrait.body.version + 1000}"` });
+  if (stale.status !== 412) fail(`PATCH /profiles/me with a stale If-Match answered ${stale.status}, not 412: ${stale.text.slice(0, 200)}`);
+  ok(`the portrait's ETag is its version, and a stale If-Match gets 412`);
 
   const assignment = await until('the customer to have a manager (GET /matching/me/assignment)', async () => {
     const r = await api('GET', '/matching/me/assignment', customer.token);

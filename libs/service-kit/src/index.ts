@@ -9,3 +9,4 @@ export * from './lib/pagination';
 export * from './lib/uuid-param';
 export * from './lib/write-context';
 export * from './lib/rule-validation';
+export * from './lib/concurrency';

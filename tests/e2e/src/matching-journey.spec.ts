@@ -162,12 +162,13 @@ describe('matching journey: managers + identity + profiles → matching (+ worke
 
   // Bodies are checked with toMatchObject; `any` keeps the reads of their fields short.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  async function call(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: any }> {
+  async function call(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
     const response = await fetch(`${gateway}${path}`, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -274,12 +275,14 @@ describe('matching journey: managers + identity + profiles → matching (+ worke
     customerId = portrait.id;
 
     // Profiling consent lets matching use needs and interests (ProfileUpdated carries the whole snapshot).
-    const patched = await call('PATCH', '/profiles/me', customerToken, {
-      preferredLanguage: 'zh-CN',
-      declaredNeeds: ['wealth_management', 'retirement'],
-      interests: ['golf'],
-      consent: { profiling: true },
-    });
+    // Based on the version read (If-Match: its ETag), as every write to a portrait.
+    const patched = await call(
+      'PATCH',
+      '/profiles/me',
+      customerToken,
+      { preferredLanguage: 'zh-CN', declaredNeeds: ['wealth_management', 'retirement'], interests: ['golf'], consent: { profiling: true } },
+      { 'if-match': `"${portrait.version}"` },
+    );
     expect(patched).toMatchObject({ status: 200, body: { id: customerId, interests: ['golf'], consent: { profiling: true } } });
   });
 

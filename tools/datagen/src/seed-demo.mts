@@ -59,8 +59,9 @@ for (const [i, portrait] of registered.slice(0, 20).entries()) {
     `/profiles/${portrait.id}`,
     {
       method: 'PATCH',
+      // Based on the version listed: If-Match carries it (the portraits' ETag).
+      headers: { 'if-match': `"${portrait.version}"` },
       body: JSON.stringify({
-        version: portrait.version,
         gender: c.gender,
         birthDate: c.birthDate,
         city: c.city,

@@ -193,30 +193,34 @@ describe('managers service (real MariaDB and Kafka)', () => {
 
     it('masks contact data in the audit row when it changes', async () => {
       const created = await create();
-      const response = await h.app.inject({ method: 'PATCH', url: `/api/managers/${created.id}`, headers: admin, payload: { version: 1, phone: '13700001111' } });
+      const response = await h.app.inject({ method: 'PATCH', url: `/api/managers/${created.id}`, headers: { ...admin, 'if-match': '"1"' }, payload: { phone: '13700001111' } });
       expect(response.statusCode).toBe(200);
       const [audit] = await h.sql<{ before: unknown; after: unknown }>("select `before`, `after` from audit_entry where entity_id = ? and action = 'manager.updated'", [created.id]);
       expect(JSON.stringify(audit)).not.toContain('13700001111');
       expect(JSON.stringify(audit)).toContain('137****1111');
     });
 
-    it('answers 409 to a stale version, 428 without one, and changes nothing', async () => {
+    it('answers 412 to a stale If-Match, 428 without one, and changes nothing', async () => {
       const created = await create();
-      const first = await h.app.inject({ method: 'PATCH', url: `/api/managers/${created.id}`, headers: admin, payload: { version: 1, level: 7 } });
+      const first = await h.app.inject({ method: 'PATCH', url: `/api/managers/${created.id}`, headers: { ...admin, 'if-match': '"1"' }, payload: { level: 7 } });
       expect(first.statusCode).toBe(200);
       const stale = await h.app.inject({ method: 'PATCH', url: `/api/managers/${created.id}`, headers: { ...admin, 'if-match': 'W/"1"' }, payload: { level: 8 } });
-      expect(stale.statusCode).toBe(409);
-      expect(stale.json().message).toMatch(/version/);
+      expect(stale.statusCode).toBe(412);
+      expect(stale.json()).toMatchObject({ statusCode: 412, error: 'Precondition Failed', message: expect.stringMatching(/is at version 2, not 1/) });
       const none = await h.app.inject({ method: 'PATCH', url: `/api/managers/${created.id}`, headers: admin, payload: { level: 8 } });
       expect(none.statusCode).toBe(428);
+      expect(none.json().message).toMatch(/If-Match is required/);
+      const bodyVersion = await h.app.inject({ method: 'PATCH', url: `/api/managers/${created.id}`, headers: admin, payload: { version: 2, level: 8 } });
+      expect(bodyVersion.statusCode).toBe(428);
       const current = await h.app.inject({ method: 'GET', url: `/api/managers/${created.id}`, headers: admin });
       expect(current.json()).toMatchObject({ level: 7, version: 2 });
+      expect(current.headers['etag']).toBe('"2"');
       expect(await h.events(created.id, 'ManagerUpdated')).toHaveLength(1);
     });
 
     it('treats a patch that changes nothing as no change: no version bump, no event', async () => {
       const created = await create();
-      const same = await h.app.inject({ method: 'PATCH', url: `/api/managers/${created.id}`, headers: admin, payload: { version: 1, level: created.level, languages: created.languages } });
+      const same = await h.app.inject({ method: 'PATCH', url: `/api/managers/${created.id}`, headers: { ...admin, 'if-match': '"1"' }, payload: { level: created.level, languages: created.languages } });
       expect(same.statusCode).toBe(200);
       expect(same.json().version).toBe(1);
       expect(await h.events(created.id, 'ManagerUpdated')).toHaveLength(0);
@@ -224,7 +228,7 @@ describe('managers service (real MariaDB and Kafka)', () => {
 
     it('refuses capacity and availability in a patch: they have their own endpoints', async () => {
       const created = await create();
-      const response = await h.app.inject({ method: 'PATCH', url: `/api/managers/${created.id}`, headers: admin, payload: { version: 1, capacity: 10 } });
+      const response = await h.app.inject({ method: 'PATCH', url: `/api/managers/${created.id}`, headers: { ...admin, 'if-match': '"1"' }, payload: { capacity: 10 } });
       expect(response.statusCode).toBe(400);
       expect(response.json().message).toMatch(/capacity should not exist/);
     });
@@ -233,22 +237,27 @@ describe('managers service (real MariaDB and Kafka)', () => {
   describe('capacity and availability', () => {
     it('changes capacity with a reason and emits ManagerCapacityChanged', async () => {
       const created = await create({ capacity: 120 });
-      const response = await h.app.inject({ method: 'PUT', url: `/api/managers/${created.id}/capacity`, headers: admin, payload: { capacity: 180, reason: 'annual review' } });
+      const response = await h.app.inject({ method: 'PUT', url: `/api/managers/${created.id}/capacity`, headers: { ...admin, 'if-match': '"1"' }, payload: { capacity: 180, reason: 'annual review' } });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ capacity: 180, version: 2 });
+      expect(response.headers['etag']).toBe('"2"');
       const [event] = await h.events(created.id, 'ManagerCapacityChanged');
       expect(event.payload).toMatchObject({ previousCapacity: 120, capacity: 180, managerVersion: 2, snapshot: { capacity: 180 } });
       const [audit] = await h.sql<{ reason: string }>("select reason from audit_entry where entity_id = ? and action = 'manager.capacity_changed'", [created.id]);
       expect(audit.reason).toBe('annual review');
 
-      const missingReason = await h.app.inject({ method: 'PUT', url: `/api/managers/${created.id}/capacity`, headers: admin, payload: { capacity: 100 } });
+      const ifMatch2 = { ...admin, 'if-match': '"2"' };
+      const missingReason = await h.app.inject({ method: 'PUT', url: `/api/managers/${created.id}/capacity`, headers: ifMatch2, payload: { capacity: 100 } });
       expect(missingReason.statusCode).toBe(400);
       expect(missingReason.json().message).toMatch(/reason/);
-      const negative = await h.app.inject({ method: 'PUT', url: `/api/managers/${created.id}/capacity`, headers: admin, payload: { capacity: -5, reason: 'x' } });
+      const negative = await h.app.inject({ method: 'PUT', url: `/api/managers/${created.id}/capacity`, headers: ifMatch2, payload: { capacity: -5, reason: 'x' } });
       expect(negative.statusCode).toBe(400);
       expect(negative.json().message).toMatch(/capacity must not be less than 0/);
       const stale = await h.app.inject({ method: 'PUT', url: `/api/managers/${created.id}/capacity`, headers: { ...admin, 'if-match': '"1"' }, payload: { capacity: 100, reason: 'x' } });
-      expect(stale.statusCode).toBe(409);
+      expect(stale.statusCode).toBe(412);
+      const none = await h.app.inject({ method: 'PUT', url: `/api/managers/${created.id}/capacity`, headers: admin, payload: { capacity: 100, reason: 'x' } });
+      expect(none.statusCode).toBe(428);
+      expect((await h.events(created.id, 'ManagerCapacityChanged')).length).toBe(1);
     });
 
     it('sends a manager on leave with a cover, emits ManagerAvailabilityChanged, and brings them back', async () => {
@@ -257,12 +266,12 @@ describe('managers service (real MariaDB and Kafka)', () => {
       const leave = await h.app.inject({
         method: 'PUT',
         url: `/api/managers/${away.id}/availability`,
-        headers: admin,
+        headers: { ...admin, 'if-match': '"1"' },
         payload: { availability: 'on_leave', leaveFrom: '2026-12-01', leaveUntil: '2027-03-31', coverManagerId: cover.id, reason: 'maternity leave' },
       });
       expect(leave.statusCode).toBe(200);
       expect(leave.json()).toMatchObject({ availability: 'on_leave', leaveFrom: '2026-12-01', leaveUntil: '2027-03-31', coverManagerId: cover.id, version: 2 });
-      const back = await h.app.inject({ method: 'PUT', url: `/api/managers/${away.id}/availability`, headers: admin, payload: { availability: 'active', reason: 'back' } });
+      const back = await h.app.inject({ method: 'PUT', url: `/api/managers/${away.id}/availability`, headers: { ...admin, 'if-match': '"2"' }, payload: { availability: 'active', reason: 'back' } });
       expect(back.json()).toMatchObject({ availability: 'active', leaveFrom: null, leaveUntil: null, coverManagerId: null, version: 3 });
 
       const events = await h.events(away.id, 'ManagerAvailabilityChanged');
@@ -277,9 +286,10 @@ describe('managers service (real MariaDB and Kafka)', () => {
     it('validates the cover manager and the leave window, naming the field', async () => {
       const away = await create();
       const inactive = await create();
-      await h.app.inject({ method: 'PUT', url: `/api/managers/${inactive.id}/availability`, headers: admin, payload: { availability: 'left', reason: 'resigned' } });
+      const ifMatch1 = { ...admin, 'if-match': '"1"' };
+      await h.app.inject({ method: 'PUT', url: `/api/managers/${inactive.id}/availability`, headers: ifMatch1, payload: { availability: 'left', reason: 'resigned' } });
       const put = (payload: Record<string, unknown>) =>
-        h.app.inject({ method: 'PUT', url: `/api/managers/${away.id}/availability`, headers: admin, payload: { reason: 'test', ...payload } });
+        h.app.inject({ method: 'PUT', url: `/api/managers/${away.id}/availability`, headers: ifMatch1, payload: { reason: 'test', ...payload } });
 
       const self = await put({ availability: 'on_leave', coverManagerId: away.id });
       expect(self.statusCode).toBe(400);
@@ -344,7 +354,7 @@ describe('managers service (real MariaDB and Kafka)', () => {
       }
       const manager = bearer('manager');
       expect((await h.app.inject({ method: 'POST', url: '/api/managers', headers: manager, payload: newManager() })).statusCode).toBe(403);
-      expect((await h.app.inject({ method: 'PATCH', url: `/api/managers/${created.id}`, headers: manager, payload: { version: 1, level: 2 } })).statusCode).toBe(403);
+      expect((await h.app.inject({ method: 'PATCH', url: `/api/managers/${created.id}`, headers: { ...manager, 'if-match': '"1"' }, payload: { level: 2 } })).statusCode).toBe(403);
       expect((await h.app.inject({ method: 'PUT', url: `/api/managers/${created.id}/capacity`, headers: manager, payload: { capacity: 1, reason: 'x' } })).statusCode).toBe(403);
       expect((await h.app.inject({ method: 'GET', url: '/api/managers' })).statusCode).toBe(401);
     });
@@ -382,7 +392,7 @@ describe('managers service (real MariaDB and Kafka)', () => {
     it('answers 400 for a malformed id and for an unknown branch in a patch', async () => {
       expect((await h.app.inject({ method: 'GET', url: '/api/managers/123', headers: admin })).json().message).toBe('id must be a UUID');
       const created = await create();
-      const response = await h.app.inject({ method: 'PATCH', url: `/api/managers/${created.id}`, headers: admin, payload: { version: 1, branchId: 'NOPE' } });
+      const response = await h.app.inject({ method: 'PATCH', url: `/api/managers/${created.id}`, headers: { ...admin, 'if-match': '"1"' }, payload: { branchId: 'NOPE' } });
       expect(response.statusCode).toBe(400);
       expect(response.json().message).toMatch(/branchId/);
     });
@@ -448,8 +458,8 @@ describe('managers service (real MariaDB and Kafka)', () => {
     expect(ready).toMatchObject({ status: 'ok', checks: { database: { status: 'up' }, kafka: { status: 'up' } } });
     const metrics = await h.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toMatch(/http_request_duration_seconds_bucket/);
-    // Tests run with KAFKA_TOPIC_PREFIX=test. so they never feed a local demo's consumers.
-    expect(Topic.ManagersManager).toBe(`${process.env['KAFKA_TOPIC_PREFIX'] ?? ''}managers.manager.v1`);
+    // Tests publish in their own topic namespace (KAFKA_TOPIC_PREFIX, validated config), never feeding a demo's consumers.
+    expect(h.config.KAFKA_TOPIC_PREFIX).toBe('test.');
   });
 
   it('documents its API (OpenAPI), with the fields a new manager needs marked required', async () => {

@@ -77,7 +77,7 @@ describe('profile events, the assignment and manager account read models (real K
   it('publishes ProfileCreated v2 and ProfileUpdated through the outbox to profiles.customer.v1', async () => {
     const created = await app.inject({ method: 'POST', url: '/api/profiles', headers: admin(), payload: { displayName: '周杰', aumCny: 1_000_000, city: '杭州', homeBranchId: 'HZ-XH-001' } });
     const { id } = created.json();
-    await app.inject({ method: 'PATCH', url: `/api/profiles/${id}`, headers: admin(), payload: { version: 1, aumCny: 9_000_000, interests: ['music'] } });
+    await app.inject({ method: 'PATCH', url: `/api/profiles/${id}`, headers: { ...admin(), 'if-match': '"1"' }, payload: { aumCny: 9_000_000, interests: ['music'] } });
 
     const mine = await eventually('both events on Kafka', async () => {
       const events = received.filter((e) => e.key === id);

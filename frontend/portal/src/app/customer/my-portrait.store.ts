@@ -12,12 +12,17 @@ export class MyPortraitStore {
   readonly portrait = httpResource<PortraitView>(() => `${this.api}/profiles/me`);
   readonly saving = signal(false);
 
-  /** PATCH /api/profiles/me; the answer is the new portrait (risk level, needs and version re-derived). */
+  /**
+   * PATCH /api/profiles/me, based on the version shown (If-Match, the ETag convention of every versioned resource:
+   * 412 when it changed meanwhile); the answer is the new portrait (risk level, needs and version re-derived).
+   */
   async save(change: CustomerUpdateDto): Promise<PortraitView> {
     this.saving.set(true);
     try {
+      const version = this.portrait.value()?.version;
+      const headers = version === undefined ? undefined : { 'If-Match': `"${version}"` };
       const next = await firstValueFrom(
-        this.http.patch<PortraitView>(`${this.api}/profiles/me`, change),
+        this.http.patch<PortraitView>(`${this.api}/profiles/me`, change, { headers }),
       );
       this.portrait.set(next);
       return next;

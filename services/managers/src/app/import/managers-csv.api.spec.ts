@@ -162,7 +162,7 @@ describe('managers CSV import and export (real MariaDB and Kafka)', () => {
     const edited = await h.app.inject({ method: 'GET', url: `/api/managers?q=${p}-3`, headers: admin });
     const third = edited.json().items[0];
     // A name Excel would run as a formula must survive the round trip.
-    await h.app.inject({ method: 'PATCH', url: `/api/managers/${third.id}`, headers: admin, payload: { version: third.version, displayName: '=SUM(A1)' } });
+    await h.app.inject({ method: 'PATCH', url: `/api/managers/${third.id}`, headers: { ...admin, 'if-match': `"${third.version}"` }, payload: { displayName: '=SUM(A1)' } });
 
     const exported = await h.app.inject({ method: 'GET', url: `/api/managers/export?q=${p}`, headers: admin });
     expect(exported.statusCode).toBe(200);

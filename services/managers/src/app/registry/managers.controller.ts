@@ -1,23 +1,20 @@
-import { Body, Controller, Get, Headers, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
-  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '@relationship/auth';
-import { ReqMeta, type RequestMeta } from '@relationship/service-kit';
+import { IfMatchVersion, ReqMeta, RequiresIfMatch, SendsEtag, type RequestMeta } from '@relationship/service-kit';
 import type { FastifyReply } from 'fastify';
 import { BranchesService } from '../branches/branches.service';
-import { etagOf, expectedVersion, requireExpectedVersion } from '../common/if-match';
 import { uuidParam } from '@relationship/service-kit';
 import { writeContextOf } from '@relationship/service-kit';
 import { ListManagersQuery } from './dto/list-managers.query';
@@ -26,12 +23,11 @@ import { BranchView, ManagerPageView, ManagerView, toManagerView } from './dto/m
 import type { Manager } from './manager.entity';
 import { ManagersService } from './managers.service';
 
-const IF_MATCH = { name: 'if-match', required: false, description: 'the version the change is based on, as in the ETag ("3")' };
-
 /** The manager registry. Staff read it (other managers' contact data masked); admins change it. */
 @ApiTags('managers')
 @ApiBearerAuth()
 @ApiForbiddenResponse({ description: 'customers, or a manager calling an admin route' })
+@SendsEtag()
 @Controller('managers')
 export class ManagersController {
   constructor(
@@ -39,8 +35,7 @@ export class ManagersController {
     private readonly branches: BranchesService,
   ) {}
 
-  private async view(manager: Manager, caller: AuthUser, reply?: FastifyReply): Promise<ManagerView> {
-    if (reply) void reply.header('etag', etagOf(manager.version));
+  private async view(manager: Manager, caller: AuthUser): Promise<ManagerView> {
     return toManagerView(manager, caller, await this.branches.nameOf(manager.branch.id));
   }
 
@@ -64,8 +59,8 @@ export class ManagersController {
   @ApiOperation({ summary: "The calling manager's own record (contact data unmasked)" })
   @ApiOkResponse({ type: ManagerView })
   @ApiNotFoundResponse({ description: 'no record is linked to this account yet' })
-  async me(@CurrentUser() caller: AuthUser, @Res({ passthrough: true }) reply: FastifyReply): Promise<ManagerView> {
-    return this.view(await this.managers.findByUserId(caller.id), caller, reply);
+  async me(@CurrentUser() caller: AuthUser): Promise<ManagerView> {
+    return this.view(await this.managers.findByUserId(caller.id), caller);
   }
 
   @Get('branches')
@@ -82,12 +77,8 @@ export class ManagersController {
   @ApiOkResponse({ type: ManagerView })
   @ApiBadRequestResponse({ description: 'id is not a UUID' })
   @ApiNotFoundResponse()
-  async one(
-    @Param('id', uuidParam()) id: string,
-    @CurrentUser() caller: AuthUser,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ManagerView> {
-    return this.view(await this.managers.findById(id), caller, reply);
+  async one(@Param('id', uuidParam()) id: string, @CurrentUser() caller: AuthUser): Promise<ManagerView> {
+    return this.view(await this.managers.findById(id), caller);
   }
 
   @Post()
@@ -132,51 +123,47 @@ export class ManagersController {
       writeContextOf(meta, caller),
     );
     void reply.header('location', `/api/managers/${manager.id}`);
-    return this.view(manager, caller, reply);
+    return this.view(manager, caller);
   }
 
   @Patch(':id')
   @Roles('admin')
   @ApiOperation({
     summary: 'Change registry fields (emits ManagerUpdated with the changed fields)',
-    description: 'Optimistic concurrency: send If-Match: "<version>" or a version field; a stale version gets 409. Capacity and availability have their own endpoints.',
+    description: 'Optimistic concurrency: send If-Match with the ETag you read. Capacity and availability have their own endpoints.',
   })
-  @ApiHeader(IF_MATCH)
+  @RequiresIfMatch()
   @ApiOkResponse({ type: ManagerView })
   @ApiBadRequestResponse({ description: 'invalid field (named in the message)' })
   @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'version mismatch, or employeeNo / email / userId already used' })
-  @ApiResponse({ status: 428, description: 'neither If-Match nor version was sent' })
+  @ApiConflictResponse({ description: 'employeeNo / email / userId already used' })
   async update(
     @Param('id', uuidParam()) id: string,
     @Body() dto: UpdateManagerDto,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatchVersion() version: number,
     @CurrentUser() caller: AuthUser,
     @ReqMeta() meta: RequestMeta,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ManagerView> {
-    const { version, reason, ...patch } = dto;
-    const manager = await this.managers.update(id, patch, requireExpectedVersion(ifMatch, version), writeContextOf(meta, caller, reason));
-    return this.view(manager, caller, reply);
+    const { reason, ...patch } = dto;
+    const manager = await this.managers.update(id, patch, version, writeContextOf(meta, caller, reason));
+    return this.view(manager, caller);
   }
 
   @Put(':id/capacity')
   @Roles('admin')
   @ApiOperation({ summary: "Set a manager's capacity (emits ManagerCapacityChanged)" })
-  @ApiHeader(IF_MATCH)
+  @RequiresIfMatch()
   @ApiOkResponse({ type: ManagerView })
   @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'If-Match given and stale' })
   async capacity(
     @Param('id', uuidParam()) id: string,
     @Body() dto: ChangeCapacityDto,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatchVersion() version: number,
     @CurrentUser() caller: AuthUser,
     @ReqMeta() meta: RequestMeta,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ManagerView> {
-    const manager = await this.managers.changeCapacity(id, dto.capacity, writeContextOf(meta, caller, dto.reason), expectedVersion(ifMatch, undefined));
-    return this.view(manager, caller, reply);
+    const manager = await this.managers.changeCapacity(id, dto.capacity, writeContextOf(meta, caller, dto.reason), version);
+    return this.view(manager, caller);
   }
 
   @Put(':id/availability')
@@ -184,22 +171,20 @@ export class ManagersController {
   @ApiOperation({
     summary: 'Set availability: active, on_leave (with leave window and cover manager) or left (emits ManagerAvailabilityChanged)',
   })
-  @ApiHeader(IF_MATCH)
+  @RequiresIfMatch()
   @ApiOkResponse({ type: ManagerView })
   @ApiBadRequestResponse({ description: 'leave fields without on_leave, window ending before it starts, cover = self' })
   @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'If-Match given and stale' })
   @ApiUnprocessableEntityResponse({ description: 'coverManagerId is unknown or not active' })
   async availability(
     @Param('id', uuidParam()) id: string,
     @Body() dto: ChangeAvailabilityDto,
-    @Headers('if-match') ifMatch: string | undefined,
+    @IfMatchVersion() version: number,
     @CurrentUser() caller: AuthUser,
     @ReqMeta() meta: RequestMeta,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ManagerView> {
     const { reason, ...change } = dto;
-    const manager = await this.managers.changeAvailability(id, change, writeContextOf(meta, caller, reason), expectedVersion(ifMatch, undefined));
-    return this.view(manager, caller, reply);
+    const manager = await this.managers.changeAvailability(id, change, writeContextOf(meta, caller, reason), version);
+    return this.view(manager, caller);
   }
 }

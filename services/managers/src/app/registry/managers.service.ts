@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { Branch } from '../branches/branch.entity';
 import { BranchesService } from '../branches/branches.service';
 import { inTransaction } from '@relationship/persistence';
-import type { Page, WriteContext } from '@relationship/service-kit';
+import { assertCurrentVersion, type Page, type WriteContext } from '@relationship/service-kit';
 import type { ListManagersQuery, ManagerFilterQuery, ManagerSort } from './dto/list-managers.query';
 import { Manager } from './manager.entity';
 import { isCalendarDate, leaveProblems, normaliseEmail, type FieldProblem } from '@relationship/domain-rules';
@@ -431,9 +431,7 @@ export class ManagersService {
   private async locked(tx: EntityManager, id: string, basedOnVersion?: number): Promise<Manager> {
     const manager = await tx.findOne(Manager, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!manager) throw new NotFoundException(`manager ${id} not found`);
-    if (basedOnVersion !== undefined && basedOnVersion !== manager.version) {
-      throw new ConflictException(`version mismatch: manager ${id} is at version ${manager.version}, the change was based on version ${basedOnVersion}`);
-    }
+    if (basedOnVersion !== undefined) assertCurrentVersion(`manager ${id}`, manager.version, basedOnVersion);
     return manager;
   }
 

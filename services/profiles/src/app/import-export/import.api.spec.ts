@@ -204,7 +204,7 @@ describe('customer CSV import/export', () => {
   it('neutralises cells a spreadsheet would run as formulas: a self-registered name and a city', async () => {
     const formula = '=HYPERLINK("http://x","y")';
     const { id } = await registerCustomer(app, { displayName: formula });
-    const patched = await app.inject({ method: 'PATCH', url: `/api/profiles/${id}`, headers: admin(), payload: { version: 1, city: '+SUM(1)', nationalIdNumber: residentId('19850312', 7) } });
+    const patched = await app.inject({ method: 'PATCH', url: `/api/profiles/${id}`, headers: { ...admin(), 'if-match': '"1"' }, payload: { city: '+SUM(1)', nationalIdNumber: residentId('19850312', 7) } });
     expect(patched.statusCode).toBe(200);
     const exported = await app.inject({ method: 'GET', url: '/api/profiles/export', headers: admin() });
     expect(exported.statusCode).toBe(200);

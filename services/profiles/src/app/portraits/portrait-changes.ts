@@ -24,9 +24,7 @@ const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Objec
 
 /** A validated DTO as the changes the domain applies (absent fields stay untouched). */
 export function changesFromDto(dto: PortraitFieldsDto | CustomerEditableFieldsDto): PortraitChanges {
-  const { consent, ...rest } = dto as PortraitFieldsDto & { version?: number };
-  const { needs, tags, version: _version, ...fields } = rest as typeof rest & { version?: number };
-  void _version;
+  const { consent, needs, tags, ...fields } = dto as PortraitFieldsDto;
   return defined({
     ...fields,
     staffNeeds: needs,

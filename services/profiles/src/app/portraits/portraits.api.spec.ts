@@ -45,8 +45,15 @@ describe('portraits API', () => {
 
   const create = (payload: Record<string, unknown> = valid, headers = admin()) => app.inject({ method: 'POST', url: '/api/profiles', headers, payload });
   const get = (id: string, headers: Record<string, string>) => app.inject({ method: 'GET', url: `/api/profiles/${id}`, headers });
-  const patch = (id: string, payload: Record<string, unknown>, headers = admin()) => app.inject({ method: 'PATCH', url: `/api/profiles/${id}`, headers, payload });
-  const patchMe = (userId: string, payload: unknown) => app.inject({ method: 'PATCH', url: '/api/profiles/me', headers: auth('customer', userId), payload: payload as Record<string, unknown> });
+  /** A staff PATCH based on `version`, sent as If-Match (the body carries only the changes). */
+  const patch = (id: string, { version, ...payload }: Record<string, unknown>, headers = admin()) =>
+    app.inject({ method: 'PATCH', url: `/api/profiles/${id}`, headers: { ...headers, 'if-match': `"${String(version)}"` }, payload });
+  /** A customer's PATCH /me based on the ETag of their portrait as they read it (as the portal does). */
+  const patchMe = async (userId: string, payload: unknown) => {
+    const headers = auth('customer', userId);
+    const etag = (await app.inject({ method: 'GET', url: '/api/profiles/me', headers })).headers['etag'];
+    return app.inject({ method: 'PATCH', url: '/api/profiles/me', headers: { ...headers, 'if-match': String(etag ?? '"1"') }, payload: payload as Record<string, unknown> });
+  };
   const count = async (table: string) => Number((await sql<{ n: number }>(app, `select count(*) as n from \`${table}\``))[0].n);
 
   it('lets an admin create a customer without a login, with derived fields, ProfileCreated v2 and an audit row', async () => {
@@ -84,19 +91,23 @@ describe('portraits API', () => {
     expect(audit.after).not.toContain('13912345678');
   });
 
-  it('updates with optimistic concurrency: version bump, ProfileUpdated with the changed fields, 409 on a stale version', async () => {
-    const { id } = (await create()).json();
-    const updated = await patch(id, { version: 1, aumCny: 40_000_000, city: '北京' });
+  it('updates with optimistic concurrency: version bump, ProfileUpdated with the changed fields, 412 on a stale If-Match, 428 without', async () => {
+    const created = await create();
+    expect(created.headers['etag']).toBe('"1"');
+    const { id } = created.json();
+    expect((await get(id, admin())).headers['etag']).toBe('"1"');
+    const updated = await app.inject({ method: 'PATCH', url: `/api/profiles/${id}`, headers: { ...admin(), 'if-match': '"1"' }, payload: { aumCny: 40_000_000, city: '北京' } });
     expect(updated.statusCode).toBe(200);
+    expect(updated.headers['etag']).toBe('"2"');
     expect(updated.json()).toMatchObject({ version: 2, segment: 'private', city: '北京' });
 
     const events = await outboxFor(app, id);
     expect(events.map((e) => e.event_type)).toEqual(['ProfileCreated', 'ProfileUpdated']);
     expect(events[1].envelope.payload).toMatchObject({ profileVersion: 2, changedFields: ['city', 'aumCny', 'segment'], snapshot: { segment: 'private', city: '北京' } });
 
-    const stale = await patch(id, { version: 1, city: '深圳' });
-    expect(stale.statusCode).toBe(409);
-    expect(stale.json().message).toMatch(/version 2, not 1/);
+    const stale = await app.inject({ method: 'PATCH', url: `/api/profiles/${id}`, headers: { ...admin(), 'if-match': 'W/"1"' }, payload: { city: '深圳' } });
+    expect(stale.statusCode).toBe(412);
+    expect(stale.json()).toMatchObject({ statusCode: 412, error: 'Precondition Failed', message: expect.stringMatching(/version 2, not 1/), requestId: expect.any(String) });
 
     // No change, no version bump, no event.
     const same = await patch(id, { version: 2, city: '北京' });
@@ -107,9 +118,15 @@ describe('portraits API', () => {
     expect(history.json().map((h: { action: string }) => h.action)).toEqual(['portrait.created', 'portrait.updated']);
     expect(history.json()[1]).toMatchObject({ before: { city: '上海', aumCny: 7_500_000, segment: 'high_net_worth', version: 1 }, after: { city: '北京', version: 2 } });
 
-    const missingVersion = await patch(id, { city: '深圳' });
-    expect(missingVersion.statusCode).toBe(400);
-    expect(missingVersion.json().message).toMatch(/version/);
+    const missing = await app.inject({ method: 'PATCH', url: `/api/profiles/${id}`, headers: admin(), payload: { city: '深圳' } });
+    expect(missing.statusCode).toBe(428);
+    expect(missing.json()).toMatchObject({ statusCode: 428, message: expect.stringMatching(/If-Match is required/) });
+    // The body no longer carries the version: one convention, If-Match.
+    const inBody = await app.inject({ method: 'PATCH', url: `/api/profiles/${id}`, headers: { ...admin(), 'if-match': '"2"' }, payload: { version: 2, city: '深圳' } });
+    expect(inBody.statusCode).toBe(400);
+    expect(inBody.json().message).toMatch(/property version should not exist/);
+    expect((await get(id, admin())).json()).toMatchObject({ city: '北京', version: 2 });
+    expect(await outboxFor(app, id)).toHaveLength(2);
     expect((await patch(crypto.randomUUID(), { version: 1, city: 'x' })).statusCode).toBe(404);
   });
 
@@ -180,6 +197,11 @@ describe('portraits API', () => {
     expect(response.json().needs.map((n: { source: string }) => n.source)).toEqual(['declared', 'declared']);
     const [audit] = await sql<{ action: string; actor_role: string }>(app, "select action, actor_role from audit_entry where entity_id = ? and action <> 'portrait.created'", [customer.id]);
     expect(audit).toEqual({ action: 'portrait.updated_by_customer', actor_role: 'customer' });
+    const own = auth('customer', customer.userId);
+    const stale = await app.inject({ method: 'PATCH', url: '/api/profiles/me', headers: { ...own, 'if-match': '"1"' }, payload: { interests: ['golf'] } });
+    expect(stale.statusCode).toBe(412);
+    expect((await app.inject({ method: 'PATCH', url: '/api/profiles/me', headers: own, payload: { interests: ['golf'] } })).statusCode).toBe(428);
+    expect((await app.inject({ method: 'GET', url: '/api/profiles/me', headers: own })).json()).toMatchObject({ interests: ['travel'], version: 2 });
 
     for (const [field, value] of [['aumCny', 1], ['phone', '13912345678'], ['tags', ['vip']], ['segment', 'private'], ['needs', ['insurance']], ['version', 2]] as const) {
       const refused = await patchMe(customer.userId, { interests: ['golf'], [field]: value });

@@ -13,7 +13,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '@relationship/auth';
-import { ReqMeta, type RequestMeta } from '@relationship/service-kit';
+import { IfMatchVersion, ReqMeta, RequiresIfMatch, SendsEtag, type RequestMeta } from '@relationship/service-kit';
 import { uuidParam } from '@relationship/service-kit';
 import { writeContextOf } from '../common/write-context';
 import { SearchQueryDto } from '../search/dto/search-query.dto';
@@ -25,6 +25,7 @@ import { PortraitsService } from './portraits.service';
 
 @ApiTags('profiles')
 @ApiBearerAuth()
+@SendsEtag()
 @Controller('profiles')
 export class PortraitsController {
   constructor(
@@ -34,7 +35,7 @@ export class PortraitsController {
 
   @Get('me')
   @Roles('customer')
-  @ApiOperation({ summary: 'My own portrait, unmasked' })
+  @ApiOperation({ summary: 'My own portrait, unmasked; the ETag header carries its version' })
   @ApiOkResponse({ type: PortraitView })
   async mine(@CurrentUser() user: AuthUser): Promise<PortraitView> {
     return toPortraitView(await this.portraits.findByUserId(user.id), user);
@@ -47,9 +48,15 @@ export class PortraitsController {
   @ApiOkResponse({ type: PortraitView })
   @ApiForbiddenResponse({ description: 'a field only staff may change (named in the message)' })
   @ApiBadRequestResponse({ description: 'unknown field or invalid value (named in the message)' })
-  async updateMine(@Body() body: unknown, @CurrentUser() user: AuthUser, @ReqMeta() meta: RequestMeta): Promise<PortraitView> {
+  @RequiresIfMatch()
+  async updateMine(
+    @Body() body: unknown,
+    @IfMatchVersion() version: number,
+    @CurrentUser() user: AuthUser,
+    @ReqMeta() meta: RequestMeta,
+  ): Promise<PortraitView> {
     const changes = await customerChangesFrom(body);
-    return toPortraitView(await this.portraits.updateMine(user.id, changes, writeContextOf(user, meta)), user);
+    return toPortraitView(await this.portraits.updateMine(user.id, changes, version, writeContextOf(user, meta)), user);
   }
 
   @Get('risk-questionnaire')
@@ -80,7 +87,7 @@ export class PortraitsController {
 
   @Get(':id')
   @Roles('manager', 'admin')
-  @ApiOperation({ summary: 'One portrait: admins any, managers only customers assigned to them (masked)' })
+  @ApiOperation({ summary: 'One portrait: admins any, managers only customers assigned to them (masked); the ETag header carries its version' })
   @ApiOkResponse({ type: PortraitView })
   @ApiNotFoundResponse({ description: 'no such portrait, or not in your book' })
   async one(@Param('id', uuidParam()) id: string, @CurrentUser() user: AuthUser): Promise<PortraitView> {
@@ -89,16 +96,18 @@ export class PortraitsController {
 
   @Patch(':id')
   @Roles('admin')
-  @ApiOperation({ summary: 'Change a portrait; `version` must be the one you read (409 otherwise)' })
+  @ApiOperation({ summary: 'Change a portrait; If-Match must carry the ETag you read' })
   @ApiOkResponse({ type: PortraitView })
-  @ApiConflictResponse({ description: 'version mismatch, or nationalIdNumber already recorded' })
+  @RequiresIfMatch()
+  @ApiConflictResponse({ description: 'nationalIdNumber already recorded' })
   async update(
     @Param('id', uuidParam()) id: string,
     @Body() dto: UpdatePortraitDto,
+    @IfMatchVersion() version: number,
     @CurrentUser() user: AuthUser,
     @ReqMeta() meta: RequestMeta,
   ): Promise<PortraitView> {
-    return toPortraitView(await this.portraits.update(id, changesFromDto(dto), dto.version, writeContextOf(user, meta)), user);
+    return toPortraitView(await this.portraits.update(id, changesFromDto(dto), version, writeContextOf(user, meta)), user);
   }
 
   @Get(':id/history')

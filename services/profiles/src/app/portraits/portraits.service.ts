@@ -3,6 +3,7 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { AuditEntry } from '@relationship/audit';
+import { assertCurrentVersion } from '@relationship/service-kit';
 import type { UserRegisteredPayload } from '@relationship/contracts';
 import { systemContext, type WriteContext } from '../common/write-context';
 import type { Viewer } from '../domain/masking';
@@ -63,23 +64,22 @@ export class PortraitsService {
     });
   }
 
-  /** Staff update with optimistic concurrency: `expectedVersion` must be the current version, else 409. */
+  /** Staff update with optimistic concurrency: `expectedVersion` (If-Match) must be the current version, else 412. */
   async update(id: string, changes: PortraitChanges, expectedVersion: number, context: WriteContext): Promise<Portrait> {
     return this.fork().transactional(async (tx) => {
       const before = await this.store.findOne(tx, { id }, true);
       if (!before) throw new NotFoundException(`portrait ${id} not found`);
-      if (before.version !== expectedVersion) {
-        throw new ConflictException(`portrait ${id} is at version ${before.version}, not ${expectedVersion}: reload and retry`);
-      }
+      assertCurrentVersion(`portrait ${id}`, before.version, expectedVersion);
       return this.change(tx, before, changes, context, 'portrait.updated');
     });
   }
 
-  /** A customer's own edit (the controller has already limited the fields). */
-  async updateMine(userId: string, changes: PortraitChanges, context: WriteContext): Promise<Portrait> {
+  /** A customer's own edit (the controller has already limited the fields), with the same concurrency check. */
+  async updateMine(userId: string, changes: PortraitChanges, expectedVersion: number, context: WriteContext): Promise<Portrait> {
     return this.fork().transactional(async (tx) => {
       const before = await this.store.findOne(tx, { userId }, true);
       if (!before) throw new NotFoundException('no portrait exists for this account yet');
+      assertCurrentVersion('your portrait', before.version, expectedVersion);
       return this.change(tx, before, changes, context, 'portrait.updated_by_customer');
     });
   }

@@ -19,7 +19,9 @@ describe('rules API', () => {
 
   const createRule = (payload: Record<string, unknown>, query = '') => app.inject({ method: 'POST', url: `/api/profiles/rules${query}`, headers: admin(), payload });
   const createCustomer = async (payload: Record<string, unknown>) => (await app.inject({ method: 'POST', url: '/api/profiles', headers: admin(), payload })).json();
-  const patch = (id: string, payload: Record<string, unknown>) => app.inject({ method: 'PATCH', url: `/api/profiles/${id}`, headers: admin(), payload });
+  /** A staff PATCH based on `version`, sent as If-Match. */
+  const patch = (id: string, { version, ...payload }: Record<string, unknown>) =>
+    app.inject({ method: 'PATCH', url: `/api/profiles/${id}`, headers: { ...admin(), 'if-match': `"${String(version)}"` }, payload });
   const vipRule = { name: '高净值', kind: 'tag', value: 'vip', condition: { field: 'aumCny', op: 'gte', value: 6_000_000 } };
   const retirementRule = {
     name: '临退休',
@@ -31,16 +33,20 @@ describe('rules API', () => {
   it('creates, lists, reads, updates and deletes rules (admins only), auditing each', async () => {
     const created = await createRule(vipRule, '?apply=false');
     expect(created.statusCode).toBe(201);
+    expect(created.headers['etag']).toBe('"1"');
     const rule = created.json().rule;
     expect(rule).toMatchObject({ name: '高净值', kind: 'tag', value: 'vip', enabled: true, version: 1 });
     expect(created.json().applied).toBeNull();
     expect((await app.inject({ method: 'GET', url: '/api/profiles/rules', headers: admin() })).json()).toHaveLength(1);
     expect((await app.inject({ method: 'GET', url: `/api/profiles/rules/${rule.id}`, headers: admin() })).json()).toMatchObject({ id: rule.id });
 
-    const updated = await app.inject({ method: 'PATCH', url: `/api/profiles/rules/${rule.id}?apply=false`, headers: admin(), payload: { enabled: false, version: 1 } });
+    expect((await app.inject({ method: 'GET', url: `/api/profiles/rules/${rule.id}`, headers: admin() })).headers['etag']).toBe('"1"');
+    const updated = await app.inject({ method: 'PATCH', url: `/api/profiles/rules/${rule.id}?apply=false`, headers: { ...admin(), 'if-match': '"1"' }, payload: { enabled: false } });
     expect(updated.json().rule).toMatchObject({ enabled: false, version: 2 });
-    const stale = await app.inject({ method: 'PATCH', url: `/api/profiles/rules/${rule.id}`, headers: admin(), payload: { enabled: true, version: 1 } });
-    expect(stale.statusCode).toBe(409);
+    expect(updated.headers['etag']).toBe('"2"');
+    const stale = await app.inject({ method: 'PATCH', url: `/api/profiles/rules/${rule.id}`, headers: { ...admin(), 'if-match': '"1"' }, payload: { enabled: true } });
+    expect(stale.statusCode).toBe(412);
+    expect((await app.inject({ method: 'PATCH', url: `/api/profiles/rules/${rule.id}`, headers: admin(), payload: { enabled: true } })).statusCode).toBe(428);
     expect((await createRule({ ...vipRule, value: 'retiree' }, '?apply=false')).statusCode).toBe(409);
 
     const removed = await app.inject({ method: 'DELETE', url: `/api/profiles/rules/${rule.id}`, headers: admin() });
@@ -97,7 +103,9 @@ describe('rules API', () => {
     // A customer's own change runs the rules too.
     const registered = await registerCustomer(app);
     await sql(app, "update customer_portrait set birth_date = '1960-01-01' where id = ?", [registered.id]);
-    const mine = await app.inject({ method: 'PATCH', url: '/api/profiles/me', headers: auth('customer', registered.userId), payload: { interests: ['tea'] } });
+    const own = auth('customer', registered.userId);
+    const etag = String((await app.inject({ method: 'GET', url: '/api/profiles/me', headers: own })).headers['etag']);
+    const mine = await app.inject({ method: 'PATCH', url: '/api/profiles/me', headers: { ...own, 'if-match': etag }, payload: { interests: ['tea'] } });
     expect(mine.json().needs).toEqual([{ code: 'retirement', source: 'rule', ruleId: retirement.id }]);
   });
 
@@ -118,7 +126,12 @@ describe('rules API', () => {
     const again = await app.inject({ method: 'POST', url: '/api/profiles/rules/apply', headers: admin() });
     expect(again.json()).toMatchObject({ customersScanned: 12, customersChanged: 0 });
 
-    const raised = await app.inject({ method: 'PATCH', url: `/api/profiles/rules/${ruleId}`, headers: admin(), payload: { condition: { field: 'aumCny', op: 'gte', value: 9_000_000 } } });
+    const raised = await app.inject({
+      method: 'PATCH',
+      url: `/api/profiles/rules/${ruleId}`,
+      headers: { ...admin(), 'if-match': '"1"' },
+      payload: { condition: { field: 'aumCny', op: 'gte', value: 9_000_000 } },
+    });
     expect(raised.json().applied).toMatchObject({ customersChanged: 3, tagsRemoved: 3 });
     const removed = await app.inject({ method: 'DELETE', url: `/api/profiles/rules/${ruleId}`, headers: admin() });
     expect(removed.json().applied).toMatchObject({ customersChanged: 3, tagsRemoved: 3, rulesApplied: 0 });

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '@relationship/auth';
-import { ReqMeta, type RequestMeta } from '@relationship/service-kit';
+import { etagOf, IfMatchVersion, ReqMeta, RequiresIfMatch, SendsEtag, type RequestMeta } from '@relationship/service-kit';
+import type { FastifyReply } from 'fastify';
 import { uuidParam } from '@relationship/service-kit';
 import { writeContextOf } from '../common/write-context';
 import { CONDITION_FIELDS, OPERATORS } from '../domain/conditions';
@@ -12,6 +13,7 @@ import { RulesService } from './rules.service';
 @ApiTags('profiles rules')
 @ApiBearerAuth()
 @Roles('admin')
+@SendsEtag()
 @Controller('profiles/rules')
 export class RulesController {
   constructor(private readonly rules: RulesService) {}
@@ -49,24 +51,36 @@ export class RulesController {
   }
 
   @Post()
-  @ApiCreatedResponse({ type: RuleWriteView })
-  async create(@Body() dto: CreateRuleDto, @Query() query: ApplyQueryDto, @CurrentUser() user: AuthUser, @ReqMeta() meta: RequestMeta): Promise<RuleWriteView> {
+  // The body wraps the rule (with the apply report), so SendsEtag cannot see its version: the handler sets ETag.
+  @ApiCreatedResponse({ type: RuleWriteView, description: "the ETag header carries the rule's version" })
+  async create(
+    @Body() dto: CreateRuleDto,
+    @Query() query: ApplyQueryDto,
+    @CurrentUser() user: AuthUser,
+    @ReqMeta() meta: RequestMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RuleWriteView> {
     const context = writeContextOf(user, meta);
     const rule = await this.rules.create(dto, context);
+    void reply.header('etag', etagOf(rule.version));
     return { rule: toRuleView(rule), applied: query.apply === false ? null : await this.rules.applyAll(context) };
   }
 
   @Patch(':id')
-  @ApiOkResponse({ type: RuleWriteView })
+  @ApiOkResponse({ type: RuleWriteView, description: 'the ETag header carries the rule\'s new version' })
+  @RequiresIfMatch()
   async update(
     @Param('id', uuidParam()) id: string,
     @Body() dto: UpdateRuleDto,
+    @IfMatchVersion() version: number,
     @Query() query: ApplyQueryDto,
     @CurrentUser() user: AuthUser,
     @ReqMeta() meta: RequestMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RuleWriteView> {
     const context = writeContextOf(user, meta);
-    const rule = await this.rules.update(id, dto, context);
+    const rule = await this.rules.update(id, dto, version, context);
+    void reply.header('etag', etagOf(rule.version));
     return { rule: toRuleView(rule), applied: query.apply === false ? null : await this.rules.applyAll(context) };
   }
 

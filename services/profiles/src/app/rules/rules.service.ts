@@ -4,6 +4,7 @@ import { BadRequestException, ConflictException, Injectable, Logger, NotFoundExc
 import { recordAudit } from '@relationship/audit';
 import { NEEDS } from '@relationship/contracts';
 import { isDuplicateKeyError } from '@relationship/persistence';
+import { assertCurrentVersion } from '@relationship/service-kit';
 import type { WriteContext } from '../common/write-context';
 import { conditionProblems, type Condition } from '../domain/conditions';
 import type { ActiveRule } from '../domain/portrait';
@@ -107,14 +108,13 @@ export class RulesService {
     return rule;
   }
 
-  async update(id: string, input: Partial<RuleInput> & { version?: number }, context: WriteContext): Promise<PortraitRule> {
+  /** `expectedVersion` (If-Match) must be the rule's current version, else 412. */
+  async update(id: string, input: Partial<RuleInput>, expectedVersion: number, context: WriteContext): Promise<PortraitRule> {
     const em = this.fork();
     return em.transactional(async (tx) => {
       const rule = await tx.findOne(PortraitRule, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!rule) throw new NotFoundException(`rule ${id} not found`);
-      if (input.version !== undefined && input.version !== rule.version) {
-        throw new ConflictException(`rule ${id} is at version ${rule.version}, not ${input.version}`);
-      }
+      assertCurrentVersion(`rule ${id}`, rule.version, expectedVersion);
       const next = { kind: input.kind ?? rule.kind, value: input.value ?? rule.value, condition: input.condition ?? rule.condition };
       await this.validate(tx, next);
       const before = { name: rule.name, kind: rule.kind, value: rule.value, condition: rule.condition, enabled: rule.enabled };

@@ -77,7 +77,7 @@ describe('need and tag masks', () => {
   };
   const patch = async (id: string, payload: Record<string, unknown>) => {
     const current = (await app.inject({ method: 'GET', url: `/api/profiles/${id}`, headers: admin() })).json();
-    const response = await app.inject({ method: 'PATCH', url: `/api/profiles/${id}`, headers: admin(), payload: { version: current.version, ...payload } });
+    const response = await app.inject({ method: 'PATCH', url: `/api/profiles/${id}`, headers: { ...admin(), 'if-match': `"${current.version}"` }, payload: { ...payload } });
     if (response.statusCode !== 200) throw new Error(response.body);
   };
   const searchIds = async (query: string) => {
@@ -106,7 +106,11 @@ describe('need and tag masks', () => {
   it("a customer's own declared needs, on top of staff needs", async () => {
     const { userId, id } = await registerCustomer(app, { phone: phone() });
     expect(await maskOf(id)).toMatchObject({ need_mask: '0', tag_mask: '0' });
-    const mine = (declaredNeeds: string[]) => app.inject({ method: 'PATCH', url: '/api/profiles/me', headers: auth('customer', userId), payload: { declaredNeeds } });
+    const mine = async (declaredNeeds: string[]) => {
+      const own = auth('customer', userId);
+      const etag = String((await app.inject({ method: 'GET', url: '/api/profiles/me', headers: own })).headers['etag']);
+      return app.inject({ method: 'PATCH', url: '/api/profiles/me', headers: { ...own, 'if-match': etag }, payload: { declaredNeeds } });
+    };
     expect((await mine(['family_trust', 'deposits'])).statusCode).toBe(200);
     expect(await maskOf(id)).toMatchObject({ need_mask: String(128 + 256) });
     await patch(id, { needs: ['deposits'] });
@@ -130,7 +134,7 @@ describe('need and tag masks', () => {
     expect(await maskOf(poor.id)).toMatchObject({ need_mask: '0', tag_mask: '0' });
     await expectInSync();
 
-    expect((await app.inject({ method: 'PATCH', url: `/api/profiles/rules/${tagRule.id}`, headers: admin(), payload: { enabled: false, version: 1 } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'PATCH', url: `/api/profiles/rules/${tagRule.id}`, headers: { ...admin(), 'if-match': '"1"' }, payload: { enabled: false } })).statusCode).toBe(200);
     expect((await app.inject({ method: 'DELETE', url: `/api/profiles/rules/${needRule.id}`, headers: admin() })).statusCode).toBe(200);
     expect(await maskOf(rich.id)).toMatchObject({ need_mask: '0', tag_mask: '0' });
     await expectInSync();

@@ -130,9 +130,9 @@ describe('portrait search', () => {
     expect(await names('sort=name&order=desc')).toEqual([...byName].reverse());
     expect(await names('sort=createdAt&order=asc')).toEqual(SEEDS.map((s) => s.name));
     // Touch one: it becomes the most recently updated.
-    await app.inject({ method: 'PATCH', url: `/api/profiles/${ids.get('孙伟')}`, headers: admin(), payload: { version: 1, city: '重庆' } });
+    await app.inject({ method: 'PATCH', url: `/api/profiles/${ids.get('孙伟')}`, headers: { ...admin(), 'if-match': '"1"' }, payload: { city: '重庆' } });
     expect((await names('sort=updatedAt&order=desc'))[0]).toBe('孙伟');
-    await app.inject({ method: 'PATCH', url: `/api/profiles/${ids.get('孙伟')}`, headers: admin(), payload: { version: 2, city: '成都' } });
+    await app.inject({ method: 'PATCH', url: `/api/profiles/${ids.get('孙伟')}`, headers: { ...admin(), 'if-match': '"2"' }, payload: { city: '成都' } });
   });
 
   it('paginates with a stable order and the total', async () => {

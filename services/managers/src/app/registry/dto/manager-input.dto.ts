@@ -3,7 +3,7 @@ import { MANAGER_REQUIRED_ON_CREATE, MANAGER_RULES, PERFORMANCE_RULES, REASON_RU
 import type { Certification, Language, ManagerAvailability, ManagerTitle, Need, Segment } from '@relationship/contracts';
 import { FollowsRule, RequiredFields } from '@relationship/service-kit';
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsOptional, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsDefined, ValidateIf, ValidateNested } from 'class-validator';
 
 /** Every constraint comes from MANAGER_RULES (libs/domain-rules), which the CSV import reads too. */
 const R = MANAGER_RULES;
@@ -98,13 +98,8 @@ export class CreateManagerDto extends ManagerFieldsDto {
   coverManagerId?: string | null;
 }
 
+/** PATCH: the version it is based on travels as If-Match, not in the body. */
 export class UpdateManagerDto extends ManagerFieldsDto {
-  @ApiPropertyOptional({ minimum: 1, description: 'the version the change is based on; alternatively send If-Match: "<version>"' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  version?: number;
-
   @FollowsRule(REASON_RULE, { description: 'why; kept in the audit log' })
   reason?: string;
 }

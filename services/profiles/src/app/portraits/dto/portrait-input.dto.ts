@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { ActivityLevel, Channel, IncomeBand, LifecycleStage, Need } from '@relationship/contracts';
 import {
   CONSENT_RULES,
@@ -12,7 +12,7 @@ import {
 } from '@relationship/domain-rules';
 import { FollowsRule, RequiredFields } from '@relationship/service-kit';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Min, ValidateNested } from 'class-validator';
+import { IsOptional, ValidateNested } from 'class-validator';
 
 /** Every constraint comes from PORTRAIT_RULES (libs/domain-rules), which the CSV import reads too. */
 const R = PORTRAIT_RULES;
@@ -109,14 +109,10 @@ export class CreatePortraitDto extends PortraitFieldsDto {
   displayName!: string;
 }
 
+/** PATCH /profiles/:id (staff); the version it is based on travels as If-Match, not in the body. */
 export class UpdatePortraitDto extends PortraitFieldsDto {
   @FollowsRule(R.displayName, { example: '王芳' })
   displayName?: string;
-
-  @ApiProperty({ description: 'the version you read; if the portrait changed since, the update is refused with 409' })
-  @IsInt()
-  @Min(1)
-  version!: number;
 }
 
 /** PATCH /profiles/me: only what a customer may change. */

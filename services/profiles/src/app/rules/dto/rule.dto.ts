@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { Condition } from '../../domain/conditions';
 import { RULE_KINDS, type PortraitRule, type RuleKind } from '../portrait-rule.entity';
 
@@ -40,13 +40,8 @@ export class CreateRuleDto {
   enabled?: boolean;
 }
 
-export class UpdateRuleDto extends PartialType(CreateRuleDto) {
-  @ApiPropertyOptional({ description: 'the version you read; a different current version is a 409' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  version?: number;
-}
+/** PATCH: the version it is based on travels as If-Match, not in the body. */
+export class UpdateRuleDto extends PartialType(CreateRuleDto) {}
 
 export class RuleView {
   @ApiProperty({ format: 'uuid' }) id!: string;
