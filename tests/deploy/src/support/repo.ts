@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { load } from 'js-yaml';
 
 /** The repository root (tests/deploy/src/support -> ../../../..). */
 export const REPO_ROOT = resolve(__dirname, '../../../..');
@@ -10,8 +9,6 @@ export const repoPath = (...parts: string[]): string => join(REPO_ROOT, ...parts
 export const exists = (relative: string): boolean => existsSync(repoPath(relative));
 
 export const readText = (relative: string): string => readFileSync(repoPath(relative), 'utf8');
-
-export const readYaml = (relative: string): unknown => load(readText(relative));
 
 export function readJson<T = unknown>(relative: string): T {
   return JSON.parse(readText(relative)) as T;
