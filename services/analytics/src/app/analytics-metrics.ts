@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConsumeOutcome } from '@relationship/messaging';
+import type { BatchOutcome } from '@relationship/messaging';
 import { METRICS_REGISTRY } from '@relationship/observability';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { coefficientOfVariation, gini } from './figures/fairness';
@@ -110,8 +110,10 @@ export class AnalyticsMetrics {
     this.replaySource = replay;
   }
 
-  message(topic: string, outcome: ConsumeOutcome, type?: string): void {
-    this.consumed.inc({ topic, outcome });
-    if (outcome === 'processed' && type) this.applied.inc({ type });
+  batch(topic: string, outcome: BatchOutcome): void {
+    if (outcome.processed.length) this.consumed.inc({ topic, outcome: 'processed' }, outcome.processed.length);
+    if (outcome.duplicates) this.consumed.inc({ topic, outcome: 'duplicate' }, outcome.duplicates);
+    if (outcome.deadLettered) this.consumed.inc({ topic, outcome: 'dead-lettered' }, outcome.deadLettered);
+    for (const envelope of outcome.processed) this.applied.inc({ type: envelope.type });
   }
 }

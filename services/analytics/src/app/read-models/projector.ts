@@ -15,9 +15,12 @@ import {
   ProfileUpdated,
   RebalanceCompleted,
   UserRegistered,
+  type AssignmentChangedPayload,
   type CustomerMatchSnapshot,
   type EventEnvelope,
   type ManagerMatchSnapshot,
+  type MatchProposedPayload,
+  type RebalanceCompletedPayload,
 } from '@relationship/contracts';
 import { dimensionValues, profileFactsOf, reportingDay, scoreBand, UNKNOWN, type CustomerProfileFacts } from './dimensions';
 
@@ -28,280 +31,483 @@ export type TrendMetric = (typeof TREND_METRICS)[number];
 /** '' in a manager column: no manager (unassigned customers, bank-wide figures). */
 export const NO_MANAGER = '';
 
-interface CustomerRow {
-  profile_version: number;
-  segment: string | null;
-  aum_cny: string | number;
-  risk_level: string | null;
-  age_band: string | null;
-  branch_id: string | null;
-  city: string | null;
-  lifecycle: string | null;
-  tags: string | null;
-  needs: string | null;
-  manager_id: string | null;
-  assignment_version: number;
+/** Rows per multi-row statement. */
+const CHUNK = 500;
+
+interface CustomerState {
+  profileVersion: number;
+  facts: CustomerProfileFacts | null;
+  createdAt: Date | null;
+  managerId: string | null;
+  assignmentVersion: number;
+  assignmentScore: number | null;
+  unassignedReason: string | null;
+  unassignedSince: Date | null;
 }
 
-function factsOfRow(row: CustomerRow): CustomerProfileFacts | null {
-  if (row.profile_version === 0 || row.segment === null) return null;
-  return {
-    segment: row.segment,
-    aumCny: Number(row.aum_cny),
-    riskLevel: row.risk_level,
-    ageBand: row.age_band,
-    branchId: row.branch_id,
-    city: row.city,
-    lifecycle: row.lifecycle ?? UNKNOWN,
-    tags: row.tags ? (JSON.parse(row.tags) as string[]) : [],
-    needs: row.needs ? (JSON.parse(row.needs) as string[]) : [],
-  };
+interface ManagerState {
+  managerVersion: number;
+  userId: string | null;
+  displayName: string | null;
+  branchId: string | null;
+  capacity: number;
+  availability: string | null;
+  satisfaction: number | null;
+  retention: number | null;
+  aumGrowth: number | null;
+  bookSize: number;
 }
 
-const money = (n: number) => n.toFixed(2);
-const round4 = (n: number) => n.toFixed(4);
+interface ProposalState {
+  customerId: string;
+  managerId: string;
+  reason: string | null;
+  runId: string | null;
+  score: number | null;
+  proposedAt: Date | null;
+  outcome: 'pending' | 'accepted' | 'declined';
+  resolvedAt: Date | null;
+}
+
+interface MatchCounts {
+  proposed: number;
+  accepted: number;
+  declined: number;
+  acceptMs: number;
+  acceptTimed: number;
+  /** Score × 10 000, an integer, so sums are exact whatever the order. */
+  scoreUnits: number;
+}
+
+/** Money in cents and scores in 1/10 000: integers, so every sum is exact and order-independent. */
+const cents = (cny: number) => Math.round(cny * 100);
+const scoreUnits = (score: number) => Math.round(score * 10_000);
+const decimal = (units: number, scale: number) => (units / 10 ** scale).toFixed(scale);
+
+export function asDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  const text = String(value);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+}
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/** Keys joined with a separator no code or id contains. */
+const key = (...parts: Array<string | number>) => parts.join('\u0000');
 
 /**
- * Applies one event to the read models, inside the idempotent consumer's transaction. Each effect is either a
- * function of the event alone (daily counters) or guarded by the entity's own version (current state), so the
- * result does not depend on how events of different topics interleave: live consumption and a replay agree.
+ * One transaction's worth of events applied to the read models: the current-state rows they touch are read once
+ * (locked), changed in memory event by event, and written back once; counters are summed in memory and added once.
+ * Each effect is either a function of the event alone (daily counters) or guarded by the entity's own version
+ * (current state), so the result does not depend on how events of different topics interleave or how they are
+ * grouped into batches: live consumption and a replay agree.
  */
-@Injectable()
-export class Projector {
-  async apply(envelope: EventEnvelope, em: EntityManager): Promise<void> {
+class ProjectionBatch {
+  private readonly customers = new Map<string, CustomerState | undefined>();
+  private readonly managers = new Map<string, ManagerState | undefined>();
+  private readonly proposals = new Map<string, ProposalState | undefined>();
+  private readonly dirtyCustomers = new Set<string>();
+  private readonly dirtyManagers = new Set<string>();
+  private readonly dirtyProposals = new Set<string>();
+  private readonly distribution = new Map<string, { dimension: string; managerId: string; value: string; customers: number; cents: number }>();
+  private readonly trends = new Map<string, { metric: string; series: string; managerId: string; day: string; units: number }>();
+  private readonly matches = new Map<string, { day: string; managerId: string } & MatchCounts>();
+  private readonly bands = new Map<string, { day: string; managerId: string; band: number; proposals: number }>();
+  private readonly runs: RebalanceCompletedPayload[] = [];
+
+  constructor(private readonly em: EntityManager) {}
+
+  async load(envelopes: EventEnvelope[]): Promise<void> {
+    const customerIds = new Set<string>();
+    const managerIds = new Set<string>();
+    const proposalIds = new Set<string>();
+    for (const e of envelopes) {
+      const p = e.payload as { customerId?: unknown; managerId?: unknown; previousManagerId?: unknown; proposalId?: unknown };
+      if (typeof p.customerId === 'string') customerIds.add(p.customerId);
+      if (typeof p.managerId === 'string') managerIds.add(p.managerId);
+      if (typeof p.previousManagerId === 'string') managerIds.add(p.previousManagerId);
+      if (typeof p.proposalId === 'string') proposalIds.add(p.proposalId);
+    }
+    for (const ids of chunks([...customerIds])) {
+      for (const id of ids) this.customers.set(id, undefined);
+      const rows = await this.em.execute<Record<string, unknown>[]>(
+        `select * from customer_state where customer_id in (${ids.map(() => '?').join(', ')}) for update`,
+        ids,
+      );
+      for (const r of rows) {
+        const profileVersion = Number(r['profile_version']);
+        this.customers.set(String(r['customer_id']), {
+          profileVersion,
+          facts:
+            profileVersion > 0 && r['segment'] !== null
+              ? {
+                  segment: String(r['segment']),
+                  aumCny: Number(r['aum_cny']),
+                  riskLevel: (r['risk_level'] as string | null) ?? null,
+                  ageBand: (r['age_band'] as string | null) ?? null,
+                  branchId: (r['branch_id'] as string | null) ?? null,
+                  city: (r['city'] as string | null) ?? null,
+                  lifecycle: (r['lifecycle'] as string | null) ?? UNKNOWN,
+                  tags: r['tags'] ? (JSON.parse(String(r['tags'])) as string[]) : [],
+                  needs: r['needs'] ? (JSON.parse(String(r['needs'])) as string[]) : [],
+                }
+              : null,
+          createdAt: asDate(r['created_at']),
+          managerId: (r['manager_id'] as string | null) ?? null,
+          assignmentVersion: Number(r['assignment_version']),
+          assignmentScore: r['assignment_score'] === null ? null : Number(r['assignment_score']),
+          unassignedReason: (r['unassigned_reason'] as string | null) ?? null,
+          unassignedSince: asDate(r['unassigned_since']),
+        });
+      }
+    }
+    for (const ids of chunks([...managerIds])) {
+      for (const id of ids) this.managers.set(id, undefined);
+      const rows = await this.em.execute<Record<string, unknown>[]>(`select * from manager_state where manager_id in (${ids.map(() => '?').join(', ')}) for update`, ids);
+      for (const r of rows) {
+        const n = (v: unknown) => (v === null ? null : Number(v));
+        this.managers.set(String(r['manager_id']), {
+          managerVersion: Number(r['manager_version']),
+          userId: (r['user_id'] as string | null) ?? null,
+          displayName: (r['display_name'] as string | null) ?? null,
+          branchId: (r['branch_id'] as string | null) ?? null,
+          capacity: Number(r['capacity']),
+          availability: (r['availability'] as string | null) ?? null,
+          satisfaction: n(r['satisfaction']),
+          retention: n(r['retention']),
+          aumGrowth: n(r['aum_growth']),
+          bookSize: Number(r['book_size']),
+        });
+      }
+    }
+    for (const ids of chunks([...proposalIds])) {
+      for (const id of ids) this.proposals.set(id, undefined);
+      const rows = await this.em.execute<Record<string, unknown>[]>(`select * from proposal_state where proposal_id in (${ids.map(() => '?').join(', ')}) for update`, ids);
+      for (const r of rows) {
+        this.proposals.set(String(r['proposal_id']), {
+          customerId: String(r['customer_id']),
+          managerId: String(r['manager_id']),
+          reason: (r['reason'] as string | null) ?? null,
+          runId: (r['run_id'] as string | null) ?? null,
+          score: r['score'] === null ? null : Number(r['score']),
+          proposedAt: asDate(r['proposed_at']),
+          outcome: r['outcome'] as ProposalState['outcome'],
+          resolvedAt: asDate(r['resolved_at']),
+        });
+      }
+    }
+  }
+
+  apply(envelope: EventEnvelope): void {
     if (isEventOf(envelope, ProfileCreatedV2)) {
       const p = envelope.payload;
-      await this.applyProfile(em, p.customerId, p.profileVersion, p.snapshot, p.createdAt, true);
+      this.applyProfile(p.customerId, p.profileVersion, p.snapshot, p.createdAt, true);
     } else if (isEventOf(envelope, ProfileUpdated)) {
       const p = envelope.payload;
-      await this.applyProfile(em, p.customerId, p.profileVersion, p.snapshot, p.updatedAt, false);
+      this.applyProfile(p.customerId, p.profileVersion, p.snapshot, p.updatedAt, false);
     } else if (isEventOf(envelope, ProfileCreated)) {
       // v1 carries no snapshot: the customer is counted as new, their attributes arrive with the next update.
-      await this.addTrend(em, 'new_customers', UNKNOWN, NO_MANAGER, envelope.payload.createdAt, 1);
+      this.addTrend('new_customers', UNKNOWN, NO_MANAGER, envelope.payload.createdAt, 1);
     } else if (isEventOf(envelope, AssignmentChanged)) {
-      await this.applyAssignment(em, envelope.payload);
+      this.applyAssignment(envelope.payload);
     } else if (isEventOf(envelope, MatchProposed)) {
-      await this.applyProposal(em, envelope.payload);
+      this.applyProposal(envelope.payload);
     } else if (isEventOf(envelope, MatchAccepted)) {
       const p = envelope.payload;
-      await this.applyOutcome(em, p.proposalId, p.customerId, p.managerId, 'accepted', p.acceptedAt);
+      this.applyOutcome(p.proposalId, p.customerId, p.managerId, 'accepted', p.acceptedAt);
     } else if (isEventOf(envelope, MatchRejected)) {
       const p = envelope.payload;
-      await this.applyOutcome(em, p.proposalId, p.customerId, p.managerId, 'declined', p.rejectedAt);
-      await this.addTrend(em, 'declines', 'all', p.managerId, p.rejectedAt, 1);
+      this.applyOutcome(p.proposalId, p.customerId, p.managerId, 'declined', p.rejectedAt);
+      this.addTrend('declines', 'all', p.managerId, p.rejectedAt, 1);
     } else if (isEventOf(envelope, RebalanceCompleted)) {
-      const p = envelope.payload;
-      await em.execute(
-        'insert ignore into run_summary (run_id, mode, customers, moved, unassigned, total_score_before, total_score_after, duration_ms, completed_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [p.runId, p.mode, p.customers, p.moved, p.unassigned, p.totalScoreBefore, p.totalScoreAfter, p.durationMs, new Date(p.completedAt)],
-        'run',
-      );
+      this.runs.push(envelope.payload);
     } else if (
       isEventOf(envelope, ManagerRegistered) ||
       isEventOf(envelope, ManagerUpdated) ||
       isEventOf(envelope, ManagerCapacityChanged) ||
       isEventOf(envelope, ManagerAvailabilityChanged)
     ) {
-      await this.applyManager(em, envelope.payload.managerVersion, envelope.payload.snapshot);
+      this.applyManager(envelope.payload.managerVersion, envelope.payload.snapshot);
     } else if (isEventOf(envelope, UserRegistered)) {
-      await this.addTrend(em, 'registrations', envelope.payload.role, NO_MANAGER, envelope.payload.registeredAt, 1);
+      this.addTrend('registrations', envelope.payload.role, NO_MANAGER, envelope.payload.registeredAt, 1);
     }
     // UserRoleChanged, UserDeactivated: counted by the live stream only; no figure reads them.
   }
 
-  private async customerRow(em: EntityManager, customerId: string): Promise<CustomerRow | undefined> {
-    const [row] = await em.execute<CustomerRow[]>(
-      'select profile_version, segment, aum_cny, risk_level, age_band, branch_id, city, lifecycle, tags, needs, manager_id, assignment_version from customer_state where customer_id = ? for update',
-      [customerId],
-    );
+  private customer(id: string): CustomerState | undefined {
+    return this.customers.get(id);
+  }
+
+  private emptyCustomer(): CustomerState {
+    return { profileVersion: 0, facts: null, createdAt: null, managerId: null, assignmentVersion: 0, assignmentScore: null, unassignedReason: null, unassignedSince: null };
+  }
+
+  private applyProfile(customerId: string, version: number, snapshot: CustomerMatchSnapshot, at: string, created: boolean): void {
+    if (created) this.addTrend('new_customers', snapshot.segment, NO_MANAGER, at, 1);
+    const held = this.customer(customerId);
+    if (held && held.profileVersion >= version) return;
+    const row = held ?? this.emptyCustomer();
+    const before = row.facts;
+    const after = profileFactsOf(snapshot);
+    this.moveDistribution(before, row.managerId, after, row.managerId);
+    // AUM is a stock: the trend keeps its daily change per segment, summed up to a day when read.
+    if (before) this.addTrend('aum', before.segment, NO_MANAGER, at, -before.aumCny, true);
+    this.addTrend('aum', after.segment, NO_MANAGER, at, after.aumCny, true);
+    row.profileVersion = version;
+    row.facts = after;
+    if (created && !row.createdAt) row.createdAt = new Date(at);
+    this.customers.set(customerId, row);
+    this.dirtyCustomers.add(customerId);
+  }
+
+  private applyAssignment(p: AssignmentChangedPayload): void {
+    if (p.previousManagerId && p.managerId && p.previousManagerId !== p.managerId) {
+      this.addTrend('reassignments', p.reason === 'manual' ? 'manual' : 'automatic', p.managerId, p.changedAt, 1);
+    }
+    const held = this.customer(p.customerId);
+    if (held && held.assignmentVersion >= p.assignmentVersion) return;
+    const row = held ?? this.emptyCustomer();
+    const previous = row.managerId;
+    const unassigned = p.managerId === null;
+    row.managerId = p.managerId;
+    row.assignmentVersion = p.assignmentVersion;
+    row.assignmentScore = p.managerId ? p.score : null;
+    row.unassignedReason = unassigned ? p.reason : null;
+    row.unassignedSince = unassigned ? new Date(p.changedAt) : null;
+    this.customers.set(p.customerId, row);
+    this.dirtyCustomers.add(p.customerId);
+    if (previous === p.managerId) return;
+    if (previous) this.manager(previous).bookSize -= 1;
+    if (p.managerId) this.manager(p.managerId).bookSize += 1;
+    this.moveDistribution(row.facts, previous, row.facts, p.managerId);
+  }
+
+  /** The manager's row, made (with no registry snapshot yet) when only assignments have named them. */
+  private manager(id: string): ManagerState {
+    let row = this.managers.get(id);
+    if (!row) {
+      row = { managerVersion: 0, userId: null, displayName: null, branchId: null, capacity: 0, availability: null, satisfaction: null, retention: null, aumGrowth: null, bookSize: 0 };
+      this.managers.set(id, row);
+    }
+    this.dirtyManagers.add(id);
     return row;
   }
 
-  private async applyProfile(em: EntityManager, customerId: string, version: number, snapshot: CustomerMatchSnapshot, at: string, created: boolean): Promise<void> {
-    const row = await this.customerRow(em, customerId);
-    if (created) await this.addTrend(em, 'new_customers', snapshot.segment, NO_MANAGER, at, 1);
-    if (row && row.profile_version >= version) return;
-    const before = row ? factsOfRow(row) : null;
-    const after = profileFactsOf(snapshot);
-    const manager = row?.manager_id ?? null;
-    const values = [after.segment, money(after.aumCny), after.riskLevel, after.ageBand, after.branchId, after.city, after.lifecycle, JSON.stringify(after.tags), JSON.stringify(after.needs)];
-    if (row) {
-      await em.execute(
-        'update customer_state set profile_version = ?, segment = ?, aum_cny = ?, risk_level = ?, age_band = ?, branch_id = ?, city = ?, lifecycle = ?, tags = ?, needs = ?, created_at = coalesce(created_at, ?) where customer_id = ?',
-        [version, ...values, created ? new Date(at) : null, customerId],
-        'run',
-      );
-    } else {
-      await em.execute(
-        'insert into customer_state (customer_id, profile_version, segment, aum_cny, risk_level, age_band, branch_id, city, lifecycle, tags, needs, created_at, assignment_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)',
-        [customerId, version, ...values, created ? new Date(at) : null],
-        'run',
-      );
-    }
-    await this.moveDistribution(em, before, manager, after, manager);
-    // AUM is a stock: the trend keeps its daily change per segment, summed up to a day when read.
-    if (before) await this.addTrend(em, 'aum', before.segment, NO_MANAGER, at, -before.aumCny);
-    await this.addTrend(em, 'aum', after.segment, NO_MANAGER, at, after.aumCny);
-  }
-
-  private async applyAssignment(em: EntityManager, p: (typeof AssignmentChanged)['schema']['_output']): Promise<void> {
-    if (p.previousManagerId && p.managerId && p.previousManagerId !== p.managerId) {
-      await this.addTrend(em, 'reassignments', p.reason === 'manual' ? 'manual' : 'automatic', p.managerId, p.changedAt, 1);
-    }
-    const row = await this.customerRow(em, p.customerId);
-    if (row && row.assignment_version >= p.assignmentVersion) return;
-    const unassigned = p.managerId === null;
-    const fields = [p.managerId, p.assignmentVersion, p.managerId ? p.score : null, unassigned ? p.reason : null, unassigned ? new Date(p.changedAt) : null];
-    if (row) {
-      await em.execute(
-        'update customer_state set manager_id = ?, assignment_version = ?, assignment_score = ?, unassigned_reason = ?, unassigned_since = ? where customer_id = ?',
-        [...fields, p.customerId],
-        'run',
-      );
-    } else {
-      await em.execute(
-        'insert into customer_state (customer_id, manager_id, assignment_version, assignment_score, unassigned_reason, unassigned_since) values (?, ?, ?, ?, ?, ?)',
-        [p.customerId, ...fields],
-        'run',
-      );
-    }
-    const previous = row?.manager_id ?? null;
-    if (previous === p.managerId) return;
-    if (previous) await this.addLoad(em, previous, -1);
-    if (p.managerId) await this.addLoad(em, p.managerId, 1);
-    const facts = row ? factsOfRow(row) : null;
-    await this.moveDistribution(em, facts, previous, facts, p.managerId);
-  }
-
-  private async addLoad(em: EntityManager, managerId: string, delta: number): Promise<void> {
-    await em.execute('insert into manager_state (manager_id, book_size) values (?, ?) on duplicate key update book_size = book_size + values(book_size)', [managerId, delta], 'run');
-  }
-
-  private async applyManager(em: EntityManager, version: number, s: ManagerMatchSnapshot): Promise<void> {
-    const values = [version, s.userId, s.displayName, s.branchId, s.capacity, s.availability, s.performance.satisfaction, s.performance.retention, s.performance.aumGrowth];
+  private applyManager(version: number, s: ManagerMatchSnapshot): void {
+    const row = this.manager(s.managerId);
     // Only a newer registry version replaces the snapshot; the load (from assignments) is never touched here.
-    await em.execute(
-      `insert into manager_state (manager_id, manager_version, user_id, display_name, branch_id, capacity, availability, satisfaction, retention, aum_growth, book_size)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
-       on duplicate key update
-         user_id = if(values(manager_version) > manager_version, values(user_id), user_id),
-         display_name = if(values(manager_version) > manager_version, values(display_name), display_name),
-         branch_id = if(values(manager_version) > manager_version, values(branch_id), branch_id),
-         capacity = if(values(manager_version) > manager_version, values(capacity), capacity),
-         availability = if(values(manager_version) > manager_version, values(availability), availability),
-         satisfaction = if(values(manager_version) > manager_version, values(satisfaction), satisfaction),
-         retention = if(values(manager_version) > manager_version, values(retention), retention),
-         aum_growth = if(values(manager_version) > manager_version, values(aum_growth), aum_growth),
-         manager_version = greatest(manager_version, values(manager_version))`,
-      [s.managerId, ...values],
-      'run',
-    );
+    if (row.managerVersion >= version) return;
+    Object.assign(row, {
+      managerVersion: version,
+      userId: s.userId,
+      displayName: s.displayName,
+      branchId: s.branchId,
+      capacity: s.capacity,
+      availability: s.availability,
+      satisfaction: s.performance.satisfaction,
+      retention: s.performance.retention,
+      aumGrowth: s.performance.aumGrowth,
+    });
   }
 
-  private async applyProposal(em: EntityManager, p: (typeof MatchProposed)['schema']['_output']): Promise<void> {
-    const [held] = await em.execute<{ proposed_at: unknown; outcome: string; resolved_at: unknown }[]>(
-      'select proposed_at, outcome, resolved_at from proposal_state where proposal_id = ? for update',
-      [p.proposalId],
-    );
-    if (held?.proposed_at) return;
-    const score = Number(round4(p.explanation.score));
-    if (held) {
-      await em.execute('update proposal_state set reason = ?, run_id = ?, score = ?, proposed_at = ? where proposal_id = ?', [p.reason, p.runId, score, new Date(p.proposedAt), p.proposalId], 'run');
-      // The outcome was seen first: its time to accept can be counted now.
-      if (held.outcome === 'accepted' && held.resolved_at) await this.addAcceptTime(em, p.managerId, new Date(p.proposedAt), asDate(held.resolved_at));
-    } else {
-      await em.execute(
-        'insert into proposal_state (proposal_id, customer_id, manager_id, reason, run_id, score, proposed_at, outcome) values (?, ?, ?, ?, ?, ?, ?, ?)',
-        [p.proposalId, p.customerId, p.managerId, p.reason, p.runId, score, new Date(p.proposedAt), 'pending'],
-        'run',
-      );
-    }
+  private applyProposal(p: MatchProposedPayload): void {
+    const held = this.proposals.get(p.proposalId);
+    if (held?.proposedAt) return;
+    const score = scoreUnits(p.explanation.score) / 10_000;
+    const row: ProposalState = held ?? { customerId: p.customerId, managerId: p.managerId, reason: null, runId: null, score: null, proposedAt: null, outcome: 'pending', resolvedAt: null };
+    Object.assign(row, { reason: p.reason, runId: p.runId, score, proposedAt: new Date(p.proposedAt) });
+    this.proposals.set(p.proposalId, row);
+    this.dirtyProposals.add(p.proposalId);
+    // The outcome was seen first: its time to accept can be counted now.
+    if (row.outcome === 'accepted' && row.resolvedAt) this.addAcceptTime(p.managerId, new Date(p.proposedAt), row.resolvedAt);
     const day = reportingDay(p.proposedAt);
-    await em.execute(
-      'insert into match_daily (day, manager_id, proposed, score_sum) values (?, ?, 1, ?) on duplicate key update proposed = proposed + 1, score_sum = score_sum + values(score_sum)',
-      [day, p.managerId, round4(p.explanation.score)],
-      'run',
-    );
-    await em.execute(
-      'insert into match_score_band (day, manager_id, band, proposals) values (?, ?, ?, 1) on duplicate key update proposals = proposals + 1',
-      [day, p.managerId, scoreBand(p.explanation.score)],
-      'run',
-    );
-    await this.addTrend(em, 'matches', p.reason, p.managerId, p.proposedAt, 1);
+    const counts = this.match(day, p.managerId);
+    counts.proposed += 1;
+    counts.scoreUnits += scoreUnits(p.explanation.score);
+    const bandKey = key(day, p.managerId, scoreBand(p.explanation.score));
+    const band = this.bands.get(bandKey) ?? { day, managerId: p.managerId, band: scoreBand(p.explanation.score), proposals: 0 };
+    band.proposals += 1;
+    this.bands.set(bandKey, band);
+    this.addTrend('matches', p.reason, p.managerId, p.proposedAt, 1);
   }
 
-  private async applyOutcome(em: EntityManager, proposalId: string, customerId: string, managerId: string, outcome: 'accepted' | 'declined', at: string): Promise<void> {
-    const [held] = await em.execute<{ proposed_at: unknown; outcome: string }[]>('select proposed_at, outcome from proposal_state where proposal_id = ? for update', [proposalId]);
+  private applyOutcome(proposalId: string, customerId: string, managerId: string, outcome: 'accepted' | 'declined', at: string): void {
+    const held = this.proposals.get(proposalId);
     if (held && held.outcome !== 'pending') return;
-    if (held) {
-      await em.execute('update proposal_state set outcome = ?, resolved_at = ? where proposal_id = ?', [outcome, new Date(at), proposalId], 'run');
-    } else {
-      await em.execute(
-        'insert into proposal_state (proposal_id, customer_id, manager_id, outcome, resolved_at) values (?, ?, ?, ?, ?)',
-        [proposalId, customerId, managerId, outcome, new Date(at)],
-        'run',
-      );
-    }
-    const column = outcome === 'accepted' ? 'accepted' : 'declined';
-    await em.execute(
-      `insert into match_daily (day, manager_id, ${column}) values (?, ?, 1) on duplicate key update ${column} = ${column} + 1`,
-      [reportingDay(at), managerId],
-      'run',
-    );
-    if (outcome === 'accepted' && held?.proposed_at) await this.addAcceptTime(em, managerId, asDate(held.proposed_at), new Date(at));
+    const row: ProposalState = held ?? { customerId, managerId, reason: null, runId: null, score: null, proposedAt: null, outcome: 'pending', resolvedAt: null };
+    row.outcome = outcome;
+    row.resolvedAt = new Date(at);
+    this.proposals.set(proposalId, row);
+    this.dirtyProposals.add(proposalId);
+    const counts = this.match(reportingDay(at), managerId);
+    if (outcome === 'accepted') counts.accepted += 1;
+    else counts.declined += 1;
+    if (outcome === 'accepted' && row.proposedAt) this.addAcceptTime(managerId, row.proposedAt, new Date(at));
   }
 
   /** Time to accept counts on the acceptance's day, whichever of the two events arrived last. */
-  private async addAcceptTime(em: EntityManager, managerId: string, proposedAt: Date, acceptedAt: Date): Promise<void> {
-    const seconds = Math.max(0, (acceptedAt.getTime() - proposedAt.getTime()) / 1000);
-    await em.execute(
-      'insert into match_daily (day, manager_id, accept_seconds_sum, accept_timed) values (?, ?, ?, 1) on duplicate key update accept_seconds_sum = accept_seconds_sum + values(accept_seconds_sum), accept_timed = accept_timed + 1',
-      [reportingDay(acceptedAt), managerId, seconds.toFixed(3)],
-      'run',
-    );
+  private addAcceptTime(managerId: string, proposedAt: Date, acceptedAt: Date): void {
+    const counts = this.match(reportingDay(acceptedAt), managerId);
+    counts.acceptMs += Math.max(0, acceptedAt.getTime() - proposedAt.getTime());
+    counts.acceptTimed += 1;
   }
 
-  private async addTrend(em: EntityManager, metric: TrendMetric, series: string, managerId: string, at: string, delta: number): Promise<void> {
-    await em.execute(
-      'insert into trend_daily (metric, series, manager_id, day, value) values (?, ?, ?, ?, ?) on duplicate key update value = value + values(value)',
-      [metric, series, managerId, reportingDay(at), money(delta)],
-      'run',
-    );
+  private match(day: string, managerId: string) {
+    const k = key(day, managerId);
+    let counts = this.matches.get(k);
+    if (!counts) this.matches.set(k, (counts = { day, managerId, proposed: 0, accepted: 0, declined: 0, acceptMs: 0, acceptTimed: 0, scoreUnits: 0 }));
+    return counts;
   }
 
-  /** Moves one customer's counts from (facts, manager) to (facts, manager); zero rows are removed, so the table is a function of the current states. */
-  private async moveDistribution(em: EntityManager, before: CustomerProfileFacts | null, fromManager: string | null, after: CustomerProfileFacts | null, toManager: string | null): Promise<void> {
-    const deltas = new Map<string, { dimension: string; manager: string; value: string; customers: number; aum: number }>();
+  /** `money`: the delta is CNY (kept in cents); otherwise a count. */
+  private addTrend(metric: TrendMetric, series: string, managerId: string, at: string, delta: number, money = false): void {
+    const day = reportingDay(at);
+    const k = key(metric, series, managerId, day);
+    const entry = this.trends.get(k) ?? { metric, series, managerId, day, units: 0 };
+    entry.units += money ? cents(delta) : delta * 100;
+    this.trends.set(k, entry);
+  }
+
+  /** Moves one customer's counts from (facts, manager) to (facts, manager). */
+  private moveDistribution(before: CustomerProfileFacts | null, fromManager: string | null, after: CustomerProfileFacts | null, toManager: string | null): void {
     const add = (facts: CustomerProfileFacts | null, manager: string | null, sign: 1 | -1) => {
       if (!facts) return;
       for (const [dimension, value] of dimensionValues(facts)) {
-        const m = manager ?? NO_MANAGER;
-        const key = `${dimension}\u0000${m}\u0000${value}`;
-        const entry = deltas.get(key) ?? { dimension, manager: m, value, customers: 0, aum: 0 };
+        const managerId = manager ?? NO_MANAGER;
+        const k = key(dimension, managerId, value);
+        const entry = this.distribution.get(k) ?? { dimension, managerId, value, customers: 0, cents: 0 };
         entry.customers += sign;
-        entry.aum += sign * Math.round(facts.aumCny * 100);
-        deltas.set(key, entry);
+        entry.cents += sign * cents(facts.aumCny);
+        this.distribution.set(k, entry);
       }
     };
     add(before, fromManager, -1);
     add(after, toManager, 1);
-    // In key order, so two transactions lock shared rows in the same order.
-    const changed = [...deltas.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d).filter((d) => d.customers !== 0 || d.aum !== 0);
-    if (!changed.length) return;
-    await em.execute(
-      `insert into distribution_count (dimension, manager_id, value, customers, aum_cny) values ${changed.map(() => '(?, ?, ?, ?, ?)').join(', ')}
-       on duplicate key update customers = customers + values(customers), aum_cny = aum_cny + values(aum_cny)`,
-      changed.flatMap((d) => [d.dimension, d.manager, d.value, d.customers, (d.aum / 100).toFixed(2)]),
-      'run',
-    );
-    await em.execute(
-      `delete from distribution_count where customers = 0 and (dimension, manager_id, value) in (${changed.map(() => '(?, ?, ?)').join(', ')})`,
-      changed.flatMap((d) => [d.dimension, d.manager, d.value]),
-      'run',
-    );
+  }
+
+  /** Writes the batch: state rows replaced, counters added, in key order (so concurrent writers lock alike). */
+  async flush(): Promise<void> {
+    const em = this.em;
+    const sorted = <T>(map: Map<string, T>, keys?: Set<string>) =>
+      [...(keys ? [...keys].map((k) => [k, map.get(k) as T] as const) : map.entries())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+    for (const rows of chunks(sorted(this.customers, this.dirtyCustomers))) {
+      await em.execute(
+        `insert into customer_state (customer_id, profile_version, segment, aum_cny, risk_level, age_band, branch_id, city, lifecycle, tags, needs, created_at, manager_id, assignment_version, assignment_score, unassigned_reason, unassigned_since)
+         values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+         on duplicate key update profile_version = values(profile_version), segment = values(segment), aum_cny = values(aum_cny), risk_level = values(risk_level),
+           age_band = values(age_band), branch_id = values(branch_id), city = values(city), lifecycle = values(lifecycle), tags = values(tags), needs = values(needs),
+           created_at = values(created_at), manager_id = values(manager_id), assignment_version = values(assignment_version), assignment_score = values(assignment_score),
+           unassigned_reason = values(unassigned_reason), unassigned_since = values(unassigned_since)`,
+        rows.flatMap(([id, c]) => {
+          const f = c!.facts;
+          return [
+            id,
+            c!.profileVersion,
+            f?.segment ?? null,
+            decimal(cents(f?.aumCny ?? 0), 2),
+            f?.riskLevel ?? null,
+            f?.ageBand ?? null,
+            f?.branchId ?? null,
+            f?.city ?? null,
+            f?.lifecycle ?? null,
+            f ? JSON.stringify(f.tags) : null,
+            f ? JSON.stringify(f.needs) : null,
+            c!.createdAt,
+            c!.managerId,
+            c!.assignmentVersion,
+            c!.assignmentScore,
+            c!.unassignedReason,
+            c!.unassignedSince,
+          ];
+        }),
+        'run',
+      );
+    }
+    for (const rows of chunks(sorted(this.managers, this.dirtyManagers))) {
+      await em.execute(
+        `insert into manager_state (manager_id, manager_version, user_id, display_name, branch_id, capacity, availability, satisfaction, retention, aum_growth, book_size)
+         values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+         on duplicate key update manager_version = values(manager_version), user_id = values(user_id), display_name = values(display_name), branch_id = values(branch_id),
+           capacity = values(capacity), availability = values(availability), satisfaction = values(satisfaction), retention = values(retention),
+           aum_growth = values(aum_growth), book_size = values(book_size)`,
+        rows.flatMap(([id, m]) => [id, m!.managerVersion, m!.userId, m!.displayName, m!.branchId, m!.capacity, m!.availability, m!.satisfaction, m!.retention, m!.aumGrowth, m!.bookSize]),
+        'run',
+      );
+    }
+    for (const rows of chunks(sorted(this.proposals, this.dirtyProposals))) {
+      await em.execute(
+        `insert into proposal_state (proposal_id, customer_id, manager_id, reason, run_id, score, proposed_at, outcome, resolved_at)
+         values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+         on duplicate key update reason = values(reason), run_id = values(run_id), score = values(score), proposed_at = values(proposed_at), outcome = values(outcome), resolved_at = values(resolved_at)`,
+        rows.flatMap(([id, p]) => [id, p!.customerId, p!.managerId, p!.reason, p!.runId, p!.score, p!.proposedAt, p!.outcome, p!.resolvedAt]),
+        'run',
+      );
+    }
+    const distribution = sorted(this.distribution).filter(([, d]) => d.customers !== 0 || d.cents !== 0);
+    for (const rows of chunks(distribution)) {
+      await em.execute(
+        `insert into distribution_count (dimension, manager_id, value, customers, aum_cny) values ${rows.map(() => '(?, ?, ?, ?, ?)').join(', ')}
+         on duplicate key update customers = customers + values(customers), aum_cny = aum_cny + values(aum_cny)`,
+        rows.flatMap(([, d]) => [d.dimension, d.managerId, d.value, d.customers, decimal(d.cents, 2)]),
+        'run',
+      );
+      // Rows that reach zero go, so the table is a function of the current states alone.
+      await em.execute(
+        `delete from distribution_count where customers = 0 and (dimension, manager_id, value) in (${rows.map(() => '(?, ?, ?)').join(', ')})`,
+        rows.flatMap(([, d]) => [d.dimension, d.managerId, d.value]),
+        'run',
+      );
+    }
+    for (const rows of chunks(sorted(this.trends))) {
+      await em.execute(
+        `insert into trend_daily (metric, series, manager_id, day, value) values ${rows.map(() => '(?, ?, ?, ?, ?)').join(', ')} on duplicate key update value = value + values(value)`,
+        rows.flatMap(([, t]) => [t.metric, t.series, t.managerId, t.day, decimal(t.units, 2)]),
+        'run',
+      );
+    }
+    for (const rows of chunks(sorted(this.matches))) {
+      await em.execute(
+        `insert into match_daily (day, manager_id, proposed, accepted, declined, accept_seconds_sum, accept_timed, score_sum) values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+         on duplicate key update proposed = proposed + values(proposed), accepted = accepted + values(accepted), declined = declined + values(declined),
+           accept_seconds_sum = accept_seconds_sum + values(accept_seconds_sum), accept_timed = accept_timed + values(accept_timed), score_sum = score_sum + values(score_sum)`,
+        rows.flatMap(([, m]) => [m.day, m.managerId, m.proposed, m.accepted, m.declined, decimal(m.acceptMs, 3), m.acceptTimed, decimal(m.scoreUnits, 4)]),
+        'run',
+      );
+    }
+    for (const rows of chunks(sorted(this.bands))) {
+      await em.execute(
+        `insert into match_score_band (day, manager_id, band, proposals) values ${rows.map(() => '(?, ?, ?, ?)').join(', ')} on duplicate key update proposals = proposals + values(proposals)`,
+        rows.flatMap(([, b]) => [b.day, b.managerId, b.band, b.proposals]),
+        'run',
+      );
+    }
+    for (const rows of chunks(this.runs)) {
+      await em.execute(
+        `insert ignore into run_summary (run_id, mode, customers, moved, unassigned, total_score_before, total_score_after, duration_ms, completed_at) values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        rows.flatMap((p) => [p.runId, p.mode, p.customers, p.moved, p.unassigned, p.totalScoreBefore, p.totalScoreAfter, p.durationMs, new Date(p.completedAt)]),
+        'run',
+      );
+    }
   }
 }
 
-export function asDate(value: unknown): Date {
-  return value instanceof Date ? value : new Date(String(value).replace(' ', 'T') + (String(value).endsWith('Z') ? '' : 'Z'));
+/** Applies events to the read models inside the idempotent consumer's transaction (see ProjectionBatch). */
+@Injectable()
+export class Projector {
+  async applyAll(envelopes: EventEnvelope[], em: EntityManager): Promise<void> {
+    const batch = new ProjectionBatch(em);
+    await batch.load(envelopes);
+    for (const envelope of envelopes) batch.apply(envelope);
+    await batch.flush();
+  }
+
+  apply(envelope: EventEnvelope, em: EntityManager): Promise<void> {
+    return this.applyAll([envelope], em);
+  }
 }
