@@ -93,23 +93,30 @@ export async function fetchDocument(gateway) {
   return response.json();
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+async function main() {
   const { values } = parseArgs({
     options: { gateway: { type: 'string', default: process.env.GATEWAY_URL ?? 'http://127.0.0.1:3000' }, check: { type: 'boolean', default: false } },
   });
-  const document = await fetchDocument(values.gateway);
-  const missing = ['identity', 'profiles', 'managers', 'matching'].filter((s) => (document.info?.description ?? '').includes(`${s}: unavailable`));
-  if (missing.length) console.warn(`[api-types] warning: the document lacks ${missing.join(', ')}`);
-  const text = renderApiTypes(document);
-  if (values.check) {
-    const current = readFileSync(API_TYPES_FILE, 'utf8');
-    if (current !== text) {
-      console.error('[api-types] src/app/core/api-types.ts is stale: run node frontend/portal/tools/api-types.mjs');
-      process.exit(1);
-    }
-    console.log('[api-types] up to date');
-  } else {
+  const text = renderApiTypes(await fetchDocument(values.gateway));
+  if (!values.check) {
     writeFileSync(API_TYPES_FILE, text);
     console.log(`[api-types] wrote ${API_TYPES_FILE}`);
+    return 0;
   }
+  if (readFileSync(API_TYPES_FILE, 'utf8') !== text) {
+    console.error('[api-types] src/app/core/api-types.ts differs from the gateway\'s document: run node frontend/portal/tools/api-types.mjs');
+    return 1;
+  }
+  console.log('[api-types] up to date');
+  return 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().then(
+    (code) => (process.exitCode = code),
+    (error) => {
+      console.error(`[api-types] ${error.message}`);
+      process.exitCode = 2;
+    },
+  );
 }

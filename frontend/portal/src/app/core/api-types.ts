@@ -445,7 +445,7 @@ export interface RunScopeDto {
 
 export interface SessionView {
   user: UserView;
-  /** JWT (HS256) for `Authorization: Bearer` */
+  /** JWT (ES256, signed by identity; `kid` names the key) for `Authorization: Bearer` */
   accessToken: string;
   /** opaque; exchange at /api/auth/refresh; single use */
   refreshToken: string;
@@ -482,8 +482,6 @@ export interface UpdateManagerDto {
   userId?: string | null;
   email?: string | null;
   phone?: string | null;
-  /** the version the change is based on; alternatively send If-Match: "<version>" */
-  version?: number;
   /** why; kept in the audit log */
   reason?: string;
 }
@@ -520,8 +518,6 @@ export interface UpdatePortraitDto {
   lifecycleStage?: "prospect" | "new" | "growing" | "mature" | "at_risk" | "dormant";
   householdId?: string | null;
   displayName?: string;
-  /** the version you read; if the portrait changed since, the update is refused with 409 */
-  version: number;
 }
 
 export interface UpdateRuleDto {
@@ -532,8 +528,6 @@ export interface UpdateRuleDto {
   /** {all:[…]} | {any:[…]} | {not:…} | {field, op, value}; fields and operators: GET /api/profiles/rules/fields */
   condition?: Record<string, unknown>;
   enabled?: boolean;
-  /** the version you read; a different current version is a 409 */
-  version?: number;
 }
 
 export interface UserPageView {

@@ -26,8 +26,11 @@ export const authInterceptor: HttpInterceptorFn = (request, next) => {
       return from(auth.refresh()).pipe(
         switchMap((refreshed) => {
           if (refreshed) return next(withToken(auth.accessToken()));
+          // during a navigation (a guard loading the account) the page to return to is the one being opened
+          const returnUrl =
+            router.currentNavigation()?.extractedUrl.toString() ?? router.url;
           void router.navigate(['/login'], {
-            queryParams: { expired: 1, returnUrl: router.url },
+            queryParams: { expired: 1, returnUrl },
           });
           return throwError(() => error);
         }),

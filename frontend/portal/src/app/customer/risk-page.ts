@@ -6,7 +6,9 @@ import {
   effect,
   inject,
   signal,
+  untracked,
 } from '@angular/core';
+import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatRadioModule } from '@angular/material/radio';
 import { TranslatePipe } from '@ngx-translate/core';
@@ -24,7 +26,14 @@ type Answer = NonNullable<CustomerUpdateDto['riskAnswers']>[number];
 /** The ten-question risk questionnaire; the service scores it and answers with the level C1–C5. */
 @Component({
   selector: 'app-risk-page',
-  imports: [TranslatePipe, MatRadioModule, MatButtonModule, DataState, ApiErrorBox],
+  imports: [
+    TranslatePipe,
+    FormsModule,
+    MatRadioModule,
+    MatButtonModule,
+    DataState,
+    ApiErrorBox,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './risk-page.html',
   styles: `
@@ -69,11 +78,13 @@ export class RiskPage {
   protected readonly levels = ['C1', 'C2', 'C3', 'C4', 'C5'];
 
   constructor() {
-    // start from the answers on file, if any
+    // start from the answers on file, if any; never overwrite answers the customer is giving
     effect(() => {
       const questions = this.questionnaire.value()?.questions;
-      if (!questions) return;
-      const onFile = this.store.portrait.value()?.riskAnswers ?? [];
+      const portrait = this.store.portrait.value();
+      if (!questions || !portrait) return;
+      if (untracked(() => this.answers().some((a) => a !== null))) return;
+      const onFile = portrait.riskAnswers ?? [];
       this.answers.set(
         questions.map((_, i) => (onFile[i] as Answer | undefined) ?? null),
       );

@@ -1,3 +1,4 @@
+import { BreakpointObserver } from '@angular/cdk/layout';
 import { ScrollingModule } from '@angular/cdk/scrolling';
 import { httpResource } from '@angular/common/http';
 import {
@@ -19,7 +20,9 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatSortModule, Sort } from '@angular/material/sort';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { TranslatePipe } from '@ngx-translate/core';
+import { map } from 'rxjs';
 import { API_BASE_URL } from '../core/api';
 import { API_ENUMS, type PortraitPageView } from '../core/api-types';
 import { CnyPipe, LocalDatePipe, VocabPipe } from '../core/format';
@@ -110,7 +113,18 @@ export class BookPage {
   protected readonly segments = API_ENUMS['PortraitView.segment'];
   protected readonly riskLevels = API_ENUMS['PortraitView.riskLevel'];
   protected readonly needs = API_ENUMS['NeedValueView.code'];
-  protected readonly columns = ['name', 'segment', 'risk', 'aum', 'city', 'needs', 'updatedAt'];
+  /** A tablet shows the columns that decide a call; a laptop adds city, needs and the last change. */
+  private readonly narrow = toSignal(
+    inject(BreakpointObserver)
+      .observe('(max-width: 1099.98px)')
+      .pipe(map((state) => state.matches)),
+    { initialValue: false },
+  );
+  protected readonly columns = computed(() =>
+    this.narrow()
+      ? ['name', 'segment', 'risk', 'aum']
+      : ['name', 'segment', 'risk', 'aum', 'city', 'needs', 'updatedAt'],
+  );
   protected readonly rowHeight = 52;
 
   protected readonly form = inject(NonNullableFormBuilder).group({

@@ -1,0 +1,153 @@
+import { Topic } from '@relationship/contracts';
+import {
+  recreateDatabase,
+  testDatabaseUrl,
+  TEST_JWT_PRIVATE_KEY,
+  TEST_JWT_PUBLIC_KEYS,
+} from '@relationship/testing';
+import { execFile } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+// The system suites' process and Kafka helpers, shared rather than copied (they are not a library yet).
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { startGroupsAtEnd } from '../../../e2e/src/support/kafka';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { startService, stopService, type RunningService } from '../../../e2e/src/support/services';
+
+export const REPO_ROOT = resolve(__dirname, '../../../..');
+
+export interface System {
+  /** The portal's origin, e.g. http://127.0.0.1:4220; the API is its /api. */
+  portal: string;
+  /** The gateway's origin (for the OpenAPI document). */
+  gateway: string;
+  stop(): Promise<void>;
+}
+
+const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+// Apart from the system suites' 3100s and 3110s.
+const PORTS = { gateway: 3120, identity: 3121, profiles: 3122, managers: 3123, matching: 3124, worker: 3125, portal: 4220 };
+const DB = {
+  identity: 'relationship_identity_portal_e2e',
+  profiles: 'relationship_profiles_portal_e2e',
+  managers: 'relationship_managers_portal_e2e',
+  matching: 'relationship_matching_portal_e2e',
+};
+
+/**
+ * The system the browser suite runs against. With PORTAL_URL (and GATEWAY_URL) set, an already running one (e.g.
+ * `make up`'s); otherwise its own, as `make up` runs it but on fresh databases and the test topics: every service,
+ * the matching worker, the gateway and the portal server, with the demo accounts and demo portraits.
+ */
+export async function startSystem(): Promise<System> {
+  const given = process.env['PORTAL_URL'];
+  if (given) {
+    return {
+      portal: given.replace(/\/$/, ''),
+      gateway: (process.env['GATEWAY_URL'] ?? 'http://127.0.0.1:3000').replace(/\/$/, ''),
+      stop: async () => undefined,
+    };
+  }
+  const services: RunningService[] = [];
+  const stop = async () => {
+    await Promise.all(services.reverse().map((s) => stopService(s)));
+  };
+  try {
+    await Promise.all(Object.values(DB).map((schema) => recreateDatabase(testDatabaseUrl(schema))));
+    // a quiet world: this run's consumers skip what earlier runs left on the shared test topics
+    await startGroupsAtEnd(brokers, {
+      [`profiles-portal-${run}`]: [Topic.IdentityUser, Topic.MatchingAssignment],
+      [`managers-portal-${run}`]: [Topic.IdentityUser],
+      [`matching-portal-${run}`]: [Topic.ProfilesCustomer, Topic.ManagersManager],
+    });
+    const shared = {
+      JWT_PUBLIC_KEYS: TEST_JWT_PUBLIC_KEYS,
+      KAFKA_BROKERS: brokers.join(','),
+      REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      // the demo accounts (admin, customer1…, manager1…) and the demo manager registry
+      DEMO_MODE: 'true',
+      NODE_ENV: 'development',
+    };
+    const matchingEnv = { ...shared, DATABASE_URL: testDatabaseUrl(DB.matching), QUEUE_PREFIX: `portal-e2e-${run}` };
+    // identity first, alone: it hashes the demo accounts' passwords (argon2) before it is ready
+    services.push(
+      await startService('identity', PORTS.identity, {
+        ...shared,
+        JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY,
+        DATABASE_URL: testDatabaseUrl(DB.identity),
+      }),
+    );
+    await startAll(services, [
+      () =>
+        startService('profiles', PORTS.profiles, {
+          ...shared,
+          DATABASE_URL: testDatabaseUrl(DB.profiles),
+          KAFKA_CONSUMER_GROUP: `profiles-portal-${run}`,
+        }),
+      () =>
+        startService('managers', PORTS.managers, {
+          ...shared,
+          DATABASE_URL: testDatabaseUrl(DB.managers),
+          KAFKA_CONSUMER_GROUP: `managers-portal-${run}`,
+        }),
+      () => startService('matching', PORTS.matching, { ...matchingEnv, KAFKA_CONSUMER_GROUP: `matching-portal-${run}` }),
+    ]);
+    // the worker has no public API and reads no JWT_*
+    const workerEnv = Object.fromEntries(Object.entries(matchingEnv).filter(([key]) => !key.startsWith('JWT_')));
+    services.push(await startService('matching-worker', PORTS.worker, workerEnv, 'matching/worker.js'));
+    const url = (name: keyof typeof PORTS) => `http://127.0.0.1:${PORTS[name]}`;
+    const gateway = await startService('gateway', PORTS.gateway, {
+      ...shared,
+      IDENTITY_URL: url('identity'),
+      PROFILES_URL: url('profiles'),
+      MANAGERS_URL: url('managers'),
+      MATCHING_URL: url('matching'),
+      CORS_ORIGINS: url('portal'),
+      // one browser signs in many times from 127.0.0.1
+      AUTH_RATE_LIMIT_PER_MINUTE: '300',
+      RATE_LIMIT_KEY_PREFIX: `portal-e2e:${run}:rl:`,
+    });
+    services.push(gateway);
+    services.push(
+      await startService(
+        'portal',
+        PORTS.portal,
+        {
+          PORTAL_PORT: String(PORTS.portal),
+          PORTAL_HOST: '127.0.0.1',
+          GATEWAY_URL: gateway.url,
+          PORTAL_DIST: join(REPO_ROOT, 'dist/frontend/portal/browser'),
+        },
+        '../../frontend/portal/serve.mjs',
+      ),
+    );
+    await seedDemoPortraits(gateway.url);
+    return { portal: url('portal'), gateway: gateway.url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Starts services in parallel; every one that started is kept in `services` (to be stopped), even when another fails. */
+async function startAll(services: RunningService[], starts: (() => Promise<RunningService>)[]): Promise<void> {
+  const results = await Promise.allSettled(starts.map((start) => start()));
+  for (const result of results) if (result.status === 'fulfilled') services.push(result.value);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** The demo portraits `make up` seeds (imported customers, filled-in demo accounts, one applied matching run). */
+async function seedDemoPortraits(gateway: string): Promise<void> {
+  const logDir = join(REPO_ROOT, '.local/log/portal-e2e');
+  mkdirSync(logDir, { recursive: true });
+  const log = createWriteStream(join(logDir, 'seed-demo.log'));
+  const { stdout, stderr } = await promisify(execFile)(
+    process.execPath,
+    ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', join(REPO_ROOT, 'tools/datagen/src/seed-demo.mts'), `--gateway=${gateway}`],
+    { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '' }, maxBuffer: 16 * 1024 * 1024, timeout: 180_000 },
+  );
+  log.end(stdout + stderr);
+}
