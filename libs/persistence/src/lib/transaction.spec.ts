@@ -20,6 +20,7 @@ describe('inTransaction', () => {
     });
     await expect(inTransaction(flaky, async () => 'x')).resolves.toBe('done');
     expect(calls).toBe(3);
+    expect(isRetryableLockError({ errno: 1205 })).toBe(true);
 
     calls = 0;
     await expect(inTransaction(flaky, async () => 'x', 2)).rejects.toThrow('Deadlock found');

@@ -10,22 +10,29 @@ export function isRetryableLockError(error: unknown): boolean {
     e?.code === 'ER_LOCK_DEADLOCK' ||
     e?.code === 'ER_LOCK_WAIT_TIMEOUT' ||
     e?.errno === 1213 ||
+    e?.errno === 1205 ||
     (e?.cause !== undefined && e.cause !== error && isRetryableLockError(e.cause))
   );
 }
 
+/** Attempts of `inTransaction` unless told otherwise: enough for a handful of requests racing on one row. */
+export const TRANSACTION_ATTEMPTS = 5;
+
 /**
- * Runs `work` in a transaction on a fresh EntityManager, again (up to `attempts` times) when InnoDB rolls it back as a
- * deadlock victim: concurrent inserts into the same unique indexes (an import while the consumer creates drafts) can
- * deadlock without anything being wrong. `work` must build everything it writes inside the callback.
+ * The one way services run a write transaction: `work` on a fresh EntityManager, run again (up to `attempts` times,
+ * after a jittered, growing pause) when InnoDB rolls it back as a deadlock victim or a lock wait times out.
+ * Concurrent requests on one row (parallel logins to one account, inserts into the same unique indexes) can deadlock
+ * without anything being wrong; the caller sees the outcome of the run that went through, never the deadlock.
+ * `work` must build everything it writes inside the callback (it may run more than once).
  */
-export async function inTransaction<T>(orm: MikroORM, work: (tx: EntityManager) => Promise<T>, attempts = 3): Promise<T> {
+export async function inTransaction<T>(orm: MikroORM, work: (tx: EntityManager) => Promise<T>, attempts = TRANSACTION_ATTEMPTS): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await (orm.em.fork() as EntityManager).transactional(work);
     } catch (error) {
       if (attempt >= attempts || !isRetryableLockError(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25 * attempt + Math.floor(Math.random() * 25)));
+      const pause = Math.min(400, 10 * 2 ** attempt);
+      await new Promise((resolve) => setTimeout(resolve, pause + Math.floor(Math.random() * pause)));
     }
   }
 }

@@ -42,9 +42,9 @@ export class AuthService {
   /** Customer self-registration; signs the new customer in. */
   async register(dto: RegisterDto, context: AuditContext): Promise<SessionView> {
     const user = await this.users.createAccount({ ...dto, role: 'customer' }, context, 'user.registered');
-    const session = await this.orm.em
-      .fork()
-      .transactional(async (tx) => this.startSession(tx, tx.merge(user), { ...context, actorUserId: user.id }, { action: 'login.succeeded', via: 'registration' }));
+    const session = await inTransaction(this.orm, async (tx) =>
+      this.startSession(tx, tx.merge(user), { ...context, actorUserId: user.id }, { action: 'login.succeeded', via: 'registration' }),
+    );
     return session.view;
   }
 
@@ -71,7 +71,7 @@ export class AuthService {
     if (!user || !passwordOk || user.status !== 'active') {
       this.metrics.count('invalid_credentials');
       const reason = !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'deactivated';
-      await em.transactional(async (tx) => {
+      await inTransaction(this.orm, async (tx) => {
         this.audit.record(tx, context, { action: 'login.failed', outcome: 'failure', targetUserId: user?.id ?? null, username, details: { reason } });
         if (verdict.lockEngaged) {
           this.audit.record(tx, context, {
@@ -87,7 +87,7 @@ export class AuthService {
     }
 
     await this.throttle.clear(username);
-    const session = await em.transactional(async (tx) => {
+    const session = await inTransaction(this.orm, async (tx) => {
       const current = tx.merge(user);
       current.lastLoginAt = new Date();
       return this.startSession(tx, current, { ...context, actorUserId: user.id }, { action: 'login.succeeded' });
@@ -101,8 +101,8 @@ export class AuthService {
    * means it leaked or was replayed: the whole family is revoked, which also logs out whoever holds the newest one.
    */
   async refresh(secret: string, context: AuditContext): Promise<SessionView> {
-    // Two refreshes of one token at once can deadlock in InnoDB (the row lock vs the new token's insert): the
-    // victim runs again, finds the token rotated, and is refused as a reuse, never a 500.
+    // Two refreshes of one token at once can deadlock (the row lock vs the new token's insert): the victim runs
+    // again, finds the token rotated, and is refused as a reuse.
     const outcome = await inTransaction(this.orm, async (tx): Promise<RefreshOutcome> => {
       const token = await this.refreshTokens.findForUpdate(tx, secret);
       if (!token) {
@@ -143,7 +143,7 @@ export class AuthService {
 
   /** Revokes the presented refresh token. Unknown or already revoked tokens are fine: logging out twice is not an error. */
   async logout(secret: string, context: AuditContext): Promise<void> {
-    await this.orm.em.fork().transactional(async (tx) => {
+    await inTransaction(this.orm, async (tx) => {
       const token = await this.refreshTokens.findForUpdate(tx, secret);
       if (!token || token.revokedAt) return;
       this.refreshTokens.revoke(token, 'logout');

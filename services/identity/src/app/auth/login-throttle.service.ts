@@ -1,6 +1,6 @@
 import { LockMode, MikroORM } from '@mikro-orm/core';
-import type { EntityManager as SqlEntityManager } from '@mikro-orm/mysql';
 import { Inject, Injectable } from '@nestjs/common';
+import { inTransaction } from '@relationship/persistence';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../config';
 import { LoginThrottle } from '../database/entities';
 import { registerAttempt, type AttemptVerdict, type ThrottleSettings } from './login-throttle';
@@ -22,8 +22,7 @@ export class LoginThrottleService {
   }
 
   async registerAttempt(username: string, now = new Date()): Promise<AttemptVerdict> {
-    const em = this.orm.em.fork() as SqlEntityManager;
-    return em.transactional(async (tx) => {
+    return inTransaction(this.orm, async (tx) => {
       // Make sure a row exists to lock; IGNORE keeps a concurrent first attempt from failing.
       await tx.execute(
         'insert ignore into login_throttle (username, failures, window_started_at, locked_until) values (?, 0, ?, null)',
@@ -36,8 +35,8 @@ export class LoginThrottleService {
     });
   }
 
-  /** A successful login forgets earlier failures. */
+  /** A successful login forgets earlier failures (retried: it races the insert-then-lock of concurrent attempts). */
   async clear(username: string): Promise<void> {
-    await this.orm.em.fork().nativeDelete(LoginThrottle, { username });
+    await inTransaction(this.orm, (tx) => tx.nativeDelete(LoginThrottle, { username }));
   }
 }

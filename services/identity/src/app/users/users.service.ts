@@ -2,7 +2,7 @@ import { LockMode, MikroORM, type EntityManager, type FilterQuery } from '@mikro
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { OutboxService } from '@relationship/messaging';
 import { UserDeactivated, UserRegistered, UserRoleChanged, type Role } from '@relationship/contracts';
-import { isDuplicateKeyError } from '@relationship/persistence';
+import { inTransaction, isDuplicateKeyError } from '@relationship/persistence';
 import type { Page } from '@relationship/service-kit';
 import type { AuditContext } from '../audit/audit-context';
 import { AuditService } from '../audit/audit.service';
@@ -60,7 +60,7 @@ export class UsersService {
     const passwordHash = await this.passwords.hash(input.password);
 
     try {
-      return await em.transactional(async (tx) => {
+      return await inTransaction(this.orm, async (tx) => {
         const user = tx.create(User, {
           username: input.username,
           email: input.email ?? null,
@@ -124,7 +124,7 @@ export class UsersService {
 
   async changeRole(id: string, role: Role, context: AuditContext): Promise<User> {
     if (id === context.actorUserId) throw new ConflictException('you cannot change your own role');
-    return this.orm.em.fork().transactional(async (tx) => {
+    return inTransaction(this.orm, async (tx) => {
       const user = await this.lockedUser(tx, id);
       if (user.status !== 'active') throw new ConflictException('user is deactivated');
       const previousRole = user.role;
@@ -155,7 +155,7 @@ export class UsersService {
   /** Deactivates the account and revokes its refresh tokens; access tokens already issued expire on their own. */
   async deactivate(id: string, reason: string, context: AuditContext): Promise<User> {
     if (id === context.actorUserId) throw new ConflictException('you cannot deactivate your own account');
-    return this.orm.em.fork().transactional(async (tx) => {
+    return inTransaction(this.orm, async (tx) => {
       const user = await this.lockedUser(tx, id);
       if (user.status === 'deactivated') throw new ConflictException('user is already deactivated');
       const now = new Date();
