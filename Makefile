@@ -94,3 +94,10 @@ bench-rebalance: deps infra
 .PHONY: bench-learning
 bench-learning: deps
 	@$(ENV); $(TS_NODE) bench/learning/run.mjs $(ARGS)
+
+# Analytics: publish a generated history (default 100k events, 1k managers) to its own topics, time the service's
+# feed applying all of it from an empty database (as a replay does), then every dashboard query's p50/p95
+# (needs infra; ARGS="--events=1000000 --queries=100").
+.PHONY: bench-analytics
+bench-analytics: deps infra
+	@$(ENV); npx nx build analytics --configuration=production >/dev/null && node bench/analytics/run.mjs $(ARGS)

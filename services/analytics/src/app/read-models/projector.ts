@@ -393,10 +393,14 @@ class ProjectionBatch {
   /** Writes the batch: state rows replaced, counters added, in key order (so concurrent writers lock alike). */
   async flush(): Promise<void> {
     const em = this.em;
-    const sorted = <T>(map: Map<string, T>, keys?: Set<string>) =>
-      [...(keys ? [...keys].map((k) => [k, map.get(k) as T] as const) : map.entries())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const sorted = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const dirty = <T>(map: Map<string, T | undefined>, keys: Set<string>): Array<[string, T]> =>
+      [...keys].sort().flatMap((k) => {
+        const value = map.get(k);
+        return value ? [[k, value] as [string, T]] : [];
+      });
 
-    for (const rows of chunks(sorted(this.customers, this.dirtyCustomers))) {
+    for (const rows of chunks(dirty(this.customers, this.dirtyCustomers))) {
       await em.execute(
         `insert into customer_state (customer_id, profile_version, segment, aum_cny, risk_level, age_band, branch_id, city, lifecycle, tags, needs, created_at, manager_id, assignment_version, assignment_score, unassigned_reason, unassigned_since)
          values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
@@ -405,10 +409,10 @@ class ProjectionBatch {
            created_at = values(created_at), manager_id = values(manager_id), assignment_version = values(assignment_version), assignment_score = values(assignment_score),
            unassigned_reason = values(unassigned_reason), unassigned_since = values(unassigned_since)`,
         rows.flatMap(([id, c]) => {
-          const f = c!.facts;
+          const f = c.facts;
           return [
             id,
-            c!.profileVersion,
+            c.profileVersion,
             f?.segment ?? null,
             decimal(cents(f?.aumCny ?? 0), 2),
             f?.riskLevel ?? null,
@@ -418,34 +422,34 @@ class ProjectionBatch {
             f?.lifecycle ?? null,
             f ? JSON.stringify(f.tags) : null,
             f ? JSON.stringify(f.needs) : null,
-            c!.createdAt,
-            c!.managerId,
-            c!.assignmentVersion,
-            c!.assignmentScore,
-            c!.unassignedReason,
-            c!.unassignedSince,
+            c.createdAt,
+            c.managerId,
+            c.assignmentVersion,
+            c.assignmentScore,
+            c.unassignedReason,
+            c.unassignedSince,
           ];
         }),
         'run',
       );
     }
-    for (const rows of chunks(sorted(this.managers, this.dirtyManagers))) {
+    for (const rows of chunks(dirty(this.managers, this.dirtyManagers))) {
       await em.execute(
         `insert into manager_state (manager_id, manager_version, user_id, display_name, branch_id, capacity, availability, satisfaction, retention, aum_growth, book_size)
          values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
          on duplicate key update manager_version = values(manager_version), user_id = values(user_id), display_name = values(display_name), branch_id = values(branch_id),
            capacity = values(capacity), availability = values(availability), satisfaction = values(satisfaction), retention = values(retention),
            aum_growth = values(aum_growth), book_size = values(book_size)`,
-        rows.flatMap(([id, m]) => [id, m!.managerVersion, m!.userId, m!.displayName, m!.branchId, m!.capacity, m!.availability, m!.satisfaction, m!.retention, m!.aumGrowth, m!.bookSize]),
+        rows.flatMap(([id, m]) => [id, m.managerVersion, m.userId, m.displayName, m.branchId, m.capacity, m.availability, m.satisfaction, m.retention, m.aumGrowth, m.bookSize]),
         'run',
       );
     }
-    for (const rows of chunks(sorted(this.proposals, this.dirtyProposals))) {
+    for (const rows of chunks(dirty(this.proposals, this.dirtyProposals))) {
       await em.execute(
         `insert into proposal_state (proposal_id, customer_id, manager_id, reason, run_id, score, proposed_at, outcome, resolved_at)
          values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
          on duplicate key update reason = values(reason), run_id = values(run_id), score = values(score), proposed_at = values(proposed_at), outcome = values(outcome), resolved_at = values(resolved_at)`,
-        rows.flatMap(([id, p]) => [id, p!.customerId, p!.managerId, p!.reason, p!.runId, p!.score, p!.proposedAt, p!.outcome, p!.resolvedAt]),
+        rows.flatMap(([id, p]) => [id, p.customerId, p.managerId, p.reason, p.runId, p.score, p.proposedAt, p.outcome, p.resolvedAt]),
         'run',
       );
     }
