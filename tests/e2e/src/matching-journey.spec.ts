@@ -1,5 +1,5 @@
 import { Topic } from '@relationship/contracts';
-import { eventually, TEST_JWT_PRIVATE_KEY, TEST_JWT_PUBLIC_KEYS, testTokens } from '@relationship/testing';
+import { eventually, TEST_JWT_PRIVATE_KEY, TEST_JWT_PUBLIC_KEYS, testTokens, testTopic } from '@relationship/testing';
 import { databaseUrl, recreateDatabase } from './support/databases';
 import { startGroupsAtEnd } from './support/kafka';
 import { startService, stopService, type RunningService } from './support/services';
@@ -107,9 +107,9 @@ describe('matching journey: managers + identity + profiles → matching (+ worke
   beforeAll(async () => {
     await Promise.all(Object.values(DB).map((schema) => recreateDatabase(schema)));
     await startGroupsAtEnd(brokers, {
-      [`profiles-e2e-${run}`]: [Topic.IdentityUser, Topic.MatchingAssignment],
-      [`managers-e2e-${run}`]: [Topic.IdentityUser],
-      [`matching-e2e-${run}`]: [Topic.ProfilesCustomer, Topic.ManagersManager],
+      [`profiles-e2e-${run}`]: [testTopic(Topic.IdentityUser), testTopic(Topic.MatchingAssignment)],
+      [`managers-e2e-${run}`]: [testTopic(Topic.IdentityUser)],
+      [`matching-e2e-${run}`]: [testTopic(Topic.ProfilesCustomer), testTopic(Topic.ManagersManager)],
     });
     const matchingEnv = {
       ...shared,

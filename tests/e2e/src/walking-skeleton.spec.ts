@@ -1,5 +1,5 @@
 import { Topic } from '@relationship/contracts';
-import { eventually, TEST_JWT_PRIVATE_KEY, TEST_JWT_PUBLIC_KEYS } from '@relationship/testing';
+import { eventually, TEST_JWT_PRIVATE_KEY, TEST_JWT_PUBLIC_KEYS, testTopic } from '@relationship/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import type { RowDataPacket } from 'mysql2/promise';
 import { databaseUrl, recreateDatabase, withDatabase } from './support/databases';
@@ -91,7 +91,7 @@ describe('walking skeleton: gateway → identity → Kafka → profiles', () => 
     const kafka = new Kafka({ clientId: `e2e-${run}`, brokers, logLevel: logLevel.NOTHING });
     const reader = kafka.consumer({ groupId: `e2e-reader-${run}` });
     await reader.connect();
-    await reader.subscribe({ topic: Topic.IdentityUser, fromBeginning: true });
+    await reader.subscribe({ topic: testTopic(Topic.IdentityUser), fromBeginning: true });
     let original: { partition: number; key: Buffer | null; value: Buffer | null } | undefined;
     await reader.run({
       eachMessage: async ({ partition, message }) => {
@@ -103,14 +103,14 @@ describe('walking skeleton: gateway → identity → Kafka → profiles', () => 
 
     const producer = kafka.producer();
     await producer.connect();
-    const [sent] = await producer.send({ topic: Topic.IdentityUser, messages: [{ key: found.key, value: found.value }] });
+    const [sent] = await producer.send({ topic: testTopic(Topic.IdentityUser), messages: [{ key: found.key, value: found.value }] });
     await producer.disconnect();
 
     // Wait until profiles' group has committed past the replayed message, then count.
     const admin = kafka.admin();
     await admin.connect();
     await eventually('profiles to consume the replayed message', async () => {
-      const [offsets] = await admin.fetchOffsets({ groupId: `profiles-e2e-${run}`, topics: [Topic.IdentityUser] });
+      const [offsets] = await admin.fetchOffsets({ groupId: `profiles-e2e-${run}`, topics: [testTopic(Topic.IdentityUser)] });
       const committed = offsets?.partitions.find((p) => p.partition === sent!.partition)?.offset;
       return committed !== undefined && BigInt(committed) > BigInt(sent!.baseOffset!);
     }, 30_000);

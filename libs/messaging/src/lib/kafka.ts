@@ -15,6 +15,11 @@ export interface MessagingOptions {
   pollIntervalMs?: number;
   /** How long start-up waits for the provisioned topics before it fails (default 60 s). */
   topicsWaitMs?: number;
+  /**
+   * Namespace before every topic on the wire (default none; tests use `test.`): the relay publishes, the consumer
+   * subscribes and start-up waits for `<topicPrefix><topic>`. Outbox rows keep the contract's topic name.
+   */
+  topicPrefix?: string;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

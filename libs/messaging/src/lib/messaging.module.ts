@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit, type DynamicModule } from '@nestjs/common';
-import { KafkaOptions, Transport } from '@nestjs/microservices';
+import { ServerKafka, type CustomStrategy, type KafkaOptions } from '@nestjs/microservices';
 import { Admin, Kafka } from 'kafkajs';
 import { IdempotentConsumer } from './consumer';
-import { platformTopicSpecs } from '@relationship/contracts';
+import { checkTopicPrefix, platformTopicSpecs } from '@relationship/contracts';
 import { awaitTopics, createKafka, KafkaReadiness, kafkaLogCreator, MESSAGING_OPTIONS, type MessagingOptions } from './kafka';
 import { OutboxRelay, OutboxService } from './outbox';
 
@@ -23,7 +23,7 @@ class KafkaAdminLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.admin.connect();
-    await awaitTopics(this.admin, platformTopicSpecs().map((t) => t.topic), {
+    await awaitTopics(this.admin, platformTopicSpecs(this.options.topicPrefix).map((t) => t.topic), {
       withinMs: this.options.topicsWaitMs ?? 60_000,
       onWaiting: (missing, waitedMs) =>
         this.logger.warn({ topics: missing, waitedMs }, `waiting for Kafka topics to be provisioned: ${missing.join(', ')}`),
@@ -39,6 +39,7 @@ class KafkaAdminLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingOptions): DynamicModule {
+    checkTopicPrefix(options.topicPrefix ?? '', 'topicPrefix');
     return {
       module: MessagingModule,
       global: true,
@@ -58,29 +59,44 @@ export class MessagingModule {
 }
 
 /**
- * Options for `app.connectMicroservice(...)`: a Kafka consumer in the service's own group.
+ * Nest's Kafka server with every @EventPattern(topic) handler registered (so subscribed and routed) as
+ * `<prefix><topic>`; handlers then see the topic on the wire in their KafkaContext (and dead letters go to its `.dlq`).
+ */
+class NamespacedKafkaServer extends ServerKafka {
+  constructor(
+    options: KafkaOptions['options'],
+    private readonly prefix: string,
+  ) {
+    super(options ?? {});
+  }
+
+  override addHandler(pattern: unknown, callback: Parameters<ServerKafka['addHandler']>[1], isEventHandler?: boolean, extras?: Record<string, unknown>): void {
+    super.addHandler(typeof pattern === 'string' ? `${this.prefix}${pattern}` : pattern, callback, isEventHandler, extras);
+  }
+}
+
+/**
+ * Options for `app.connectMicroservice(...)`: a Kafka consumer in the service's own group, in the topic namespace.
  * Handlers use @EventPattern(topic) and hand the message to IdempotentConsumer.
  */
-export function kafkaConsumerOptions(options: Pick<MessagingOptions, 'service' | 'brokers' | 'consumerGroup'>): KafkaOptions {
-  return {
-    transport: Transport.KAFKA,
-    options: {
-      postfixId: '',
-      client: {
-        clientId: `${options.service}-consumer`,
-        brokers: options.brokers,
-        logCreator: kafkaLogCreator(),
-        retry: { initialRetryTime: 200, retries: 8 },
-      },
-      consumer: {
-        groupId: options.consumerGroup ?? options.service,
-        allowAutoTopicCreation: false,
-        sessionTimeout: 30_000,
-        heartbeatInterval: 3_000,
-      },
-      subscribe: { fromBeginning: true },
-      // Hand handlers the raw bytes, so a dead letter carries exactly what arrived.
-      parser: { keepBinary: true },
+export function kafkaConsumerOptions(options: Pick<MessagingOptions, 'service' | 'brokers' | 'consumerGroup' | 'topicPrefix'>): CustomStrategy {
+  const kafka: KafkaOptions['options'] = {
+    postfixId: '',
+    client: {
+      clientId: `${options.service}-consumer`,
+      brokers: options.brokers,
+      logCreator: kafkaLogCreator(),
+      retry: { initialRetryTime: 200, retries: 8 },
     },
+    consumer: {
+      groupId: options.consumerGroup ?? options.service,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    },
+    subscribe: { fromBeginning: true },
+    // Hand handlers the raw bytes, so a dead letter carries exactly what arrived.
+    parser: { keepBinary: true },
   };
+  return { strategy: new NamespacedKafkaServer(kafka, checkTopicPrefix(options.topicPrefix ?? '', 'topicPrefix')) };
 }

@@ -76,7 +76,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         await producer.sendBatch({
           acks: -1,
           topicMessages: [...byTopic].map(([topic, topicRows]) => ({
-            topic,
+            topic: `${this.options.topicPrefix ?? ''}${topic}`,
             messages: topicRows.map((row) => ({
               key: row.message_key,
               value: row.envelope,

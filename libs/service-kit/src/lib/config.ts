@@ -1,4 +1,5 @@
 import { COMMITTED_KEY_IDS, KeyError, PublicKeySet, signingKeyFromPem, type SigningKey } from '@relationship/auth';
+import { TOPIC_PREFIX_PATTERN, TOPIC_PREFIX_RULE } from '@relationship/contracts';
 import { z } from 'zod';
 
 /** Thrown at start-up when the environment does not describe a runnable service; lists every problem at once. */
@@ -40,6 +41,8 @@ export const kafkaEnv = z.object({
   KAFKA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** How long start-up waits for the provisioned topics before it fails. */
   KAFKA_TOPICS_WAIT_S: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Namespace before every topic (tests: `test.`), so a test run never feeds the demo's consumers. */
+  KAFKA_TOPIC_PREFIX: z.string().regex(TOPIC_PREFIX_PATTERN, TOPIC_PREFIX_RULE).default(''),
 });
 
 /** A key in the environment, parsed once at start-up; a bad one is named by its problem, never echoed. */

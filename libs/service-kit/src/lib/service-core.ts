@@ -54,6 +54,7 @@ export class ServiceCoreModule {
         consumerGroup: config.KAFKA_CONSUMER_GROUP,
         maxAttempts: config.KAFKA_MAX_ATTEMPTS,
         topicsWaitMs: config.KAFKA_TOPICS_WAIT_S * 1000,
+        topicPrefix: config.KAFKA_TOPIC_PREFIX,
       }),
       HealthModule.forRoot({
         providers: [databaseReadinessProvider, ...(options.readiness?.providers ?? [])],
@@ -108,7 +109,12 @@ export async function createServiceApp(module: DynamicModule, options: ServiceAp
     if (afterInit) await afterInit(app);
     await app.getHttpAdapter().getInstance().ready();
     if (consumes) {
-      app.connectMicroservice(kafkaConsumerOptions({ service: options.service, brokers: config.KAFKA_BROKERS, consumerGroup: config.KAFKA_CONSUMER_GROUP }), {
+      app.connectMicroservice(kafkaConsumerOptions({
+          service: options.service,
+          brokers: config.KAFKA_BROKERS,
+          consumerGroup: config.KAFKA_CONSUMER_GROUP,
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+        }), {
         inheritAppConfig: true,
       });
     }

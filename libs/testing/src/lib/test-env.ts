@@ -41,10 +41,21 @@ export function testRedisUrl(): string {
   return process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 }
 
+/** The tests' topic namespace (`test.` unless the run sets KAFKA_TOPIC_PREFIX), so a local demo never sees their events. */
+export function testTopicPrefix(): string {
+  return process.env['KAFKA_TOPIC_PREFIX'] ?? 'test.';
+}
+
+/** A topic as the services under test publish and subscribe it: in the tests' namespace. */
+export function testTopic(topic: string): string {
+  return `${testTopicPrefix()}${topic}`;
+}
+
 /** A process.env-shaped object for `loadConfig`, with the service's test database and the shared test infra. */
 export function testEnv(schema: string, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     NODE_ENV: 'test',
+    KAFKA_TOPIC_PREFIX: testTopicPrefix(),
     PORT: '0',
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     DATABASE_URL: testDatabaseUrl(schema),

@@ -14,7 +14,7 @@ import {
   UserRegistered,
   type CustomerMatchSnapshot,
 } from '@relationship/contracts';
-import { eventually } from '@relationship/testing';
+import { eventually, testTopic } from '@relationship/testing';
 import { request as httpRequest } from 'node:http';
 import { AnalyticsHarness, bearer, customerSnapshot, explanation, managerSnapshot, tokenFor, type PublishedEvent } from '../testing/analytics-harness';
 import { waitingBand } from './figures/fairness';
@@ -346,7 +346,7 @@ describe('dead letters', () => {
     const consumer = h.kafkaClient().consumer({ groupId: `${h.group}-dlq` });
     const seen: Array<{ value: string; reason: string }> = [];
     await consumer.connect();
-    await consumer.subscribe({ topic: deadLetterTopic(Topic.ProfilesCustomer), fromBeginning: true });
+    await consumer.subscribe({ topic: deadLetterTopic(testTopic(Topic.ProfilesCustomer)), fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void seen.push({ value: String(message.value), reason: String(message.headers?.['dlq-reason']) }) });
     await eventually('the dead letter', async () => seen.length > 0);
     await consumer.disconnect();
@@ -434,7 +434,7 @@ describe('metrics', () => {
     expect(value('analytics_customers_unassigned')).toBe(2);
     expect(value('analytics_proposals_pending')).toBe(1);
     expect(value('analytics_load_fairness', { measure: 'gini' })).toBeCloseTo(1 / 6, 10);
-    expect(value('analytics_messages_consumed_total', { topic: Topic.ProfilesCustomer, outcome: 'dead-lettered' })).toBe(1);
+    expect(value('analytics_messages_consumed_total', { topic: testTopic(Topic.ProfilesCustomer), outcome: 'dead-lettered' })).toBe(1);
     expect(value('analytics_events_applied_total', { type: 'MatchProposed' })).toBe(4);
   });
 });

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createEnvelope, platformTopicSpecs, type CustomerMatchSnapshot, type EventEnvelope, type ManagerMatchSnapshot, type Role } from '@relationship/contracts';
 import { provisionTopics } from '@relationship/messaging';
-import { eventually, recreateDatabase, testEnv, testTokens } from '@relationship/testing';
+import { eventually, recreateDatabase, testEnv, testTokens, testTopic, testTopicPrefix } from '@relationship/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { createAnalyticsApp, startFeed } from '../app/analytics-app';
 import { loadAnalyticsConfig, type AnalyticsConfig } from '../app/config';
@@ -83,7 +83,7 @@ export class AnalyticsHarness {
     this.kafka = new Kafka({ clientId: this.group, brokers: this.config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
     const admin = this.kafka.admin();
     await admin.connect();
-    await provisionTopics(admin, platformTopicSpecs());
+    await provisionTopics(admin, platformTopicSpecs(testTopicPrefix()));
     await admin.disconnect();
     await recreateDatabase(this.config.DATABASE_URL);
     this.app = await createAnalyticsApp(this.config);
@@ -98,7 +98,7 @@ export class AnalyticsHarness {
     await this.app?.close();
     const admin = this.kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: platformTopicSpecs().map((t) => t.topic) }).catch(() => undefined);
+    await admin.deleteTopics({ topics: platformTopicSpecs(testTopicPrefix()).map((t) => t.topic) }).catch(() => undefined);
     await admin.disconnect();
   }
 
@@ -107,16 +107,16 @@ export class AnalyticsHarness {
     const envelopes: EventEnvelope[] = [];
     for (const event of events) {
       const envelope = createEnvelope(event);
-      await this.producer.send({ topic: event.contract.topic, acks: -1, messages: [{ key: envelope.key, value: JSON.stringify(envelope) }] });
+      await this.producer.send({ topic: testTopic(event.contract.topic), acks: -1, messages: [{ key: envelope.key, value: JSON.stringify(envelope) }] });
       this.published += 1;
       envelopes.push(envelope);
     }
     return envelopes;
   }
 
-  /** Publishes raw bytes (a poison message) to a topic. */
+  /** Publishes raw bytes (a poison message) to a contract topic, in the tests' namespace. */
   async publishRaw(topic: string, key: string, value: string): Promise<void> {
-    await this.producer.send({ topic, acks: -1, messages: [{ key, value }] });
+    await this.producer.send({ topic: testTopic(topic), acks: -1, messages: [{ key, value }] });
     this.published += 1;
   }
 

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { parseEnvelope, Topic, UserRegistered, type EventEnvelope } from '@relationship/contracts';
-import { eventually, testKafkaBrokers } from '@relationship/testing';
+import { eventually, testKafkaBrokers, testTopic } from '@relationship/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { adminSession, bearer, resetIdentityData, startIdentity, STRONG_PASSWORD } from '../testing/identity-test-app';
@@ -17,7 +17,7 @@ describe('events on Kafka (real MariaDB + Kafka)', () => {
     // A fresh group reading from the beginning: nothing published during the test can be missed.
     consumer = kafka.consumer({ groupId: `identity-test-${randomUUID()}` });
     await consumer.connect();
-    await consumer.subscribe({ topic: Topic.IdentityUser, fromBeginning: true });
+    await consumer.subscribe({ topic: testTopic(Topic.IdentityUser), fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         received.push(parseEnvelope(message.value));

@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createEnvelope, Topic, UserRegistered, type EventEnvelope, type Role } from '@relationship/contracts';
-import { eventually, recreateDatabase, testEnv, testTokens } from '@relationship/testing';
+import { eventually, recreateDatabase, testEnv, testTokens, testTopic } from '@relationship/testing';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { loadManagersConfig, type ManagersConfig } from '../app/config';
 import { createManagersApp } from '../app/managers-app';
@@ -73,7 +73,7 @@ export class ManagersHarness {
   }
 
   async publishUserEvent(envelope: EventEnvelope): Promise<void> {
-    await this.producer.send({ topic: Topic.IdentityUser, messages: [{ key: envelope.key, value: JSON.stringify(envelope) }] });
+    await this.producer.send({ topic: testTopic(Topic.IdentityUser), messages: [{ key: envelope.key, value: JSON.stringify(envelope) }] });
   }
 
   /** Publishes through real Kafka and waits until this service's consumer has applied the event. */
@@ -91,7 +91,7 @@ export class ManagersHarness {
     const consumer = this.kafka().consumer({ groupId: `${this.group}-reader-${this.consumers.length}` });
     this.consumers.push(consumer);
     await consumer.connect();
-    await consumer.subscribe({ topic: Topic.ManagersManager, fromBeginning: true });
+    await consumer.subscribe({ topic: testTopic(Topic.ManagersManager), fromBeginning: true });
     let hit: EventEnvelope<Record<string, unknown>> | undefined;
     await consumer.run({
       eachMessage: async ({ message }) => {

@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Topic, type CustomerMatchSnapshot, type EventEnvelope, type ManagerMatchSnapshot, type Role } from '@relationship/contracts';
 import { inTransaction } from '@relationship/persistence';
 import { systemContext } from '@relationship/service-kit';
-import { eventually, recreateDatabase, testEnv, testTokens } from '@relationship/testing';
+import { eventually, recreateDatabase, testEnv, testTokens, testTopic } from '@relationship/testing';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { RematchService } from '../app/assignments/rematch.service';
 import { loadMatchingConfig, loadWorkerConfig, type MatchingConfig } from '../app/config';
@@ -82,7 +82,7 @@ export class MatchingHarness {
     this.env = { KAFKA_CONSUMER_GROUP: this.group, QUEUE_PREFIX: `test-${this.group}`, ...overrides };
     this.config = loadMatchingConfig(testEnv(TEST_SCHEMA, this.env));
     await recreateDatabase(this.config.DATABASE_URL);
-    await this.skipHistory([Topic.ProfilesCustomer, Topic.ManagersManager]);
+    await this.skipHistory([testTopic(Topic.ProfilesCustomer), testTopic(Topic.ManagersManager)]);
     this.app = await createMatchingApp(this.config);
     this.orm = this.app.get(MikroORM);
     await this.app.startAllMicroservices();
@@ -197,21 +197,22 @@ export class MatchingHarness {
     return rows.map((r) => JSON.parse(r.envelope));
   }
 
+  /** Publishes to a contract topic, in the tests' namespace. */
   async publish(topic: string, envelope: EventEnvelope): Promise<void> {
-    await this.producer.send({ topic, messages: [{ key: envelope.key, value: JSON.stringify(envelope) }] });
+    await this.producer.send({ topic: testTopic(topic), messages: [{ key: envelope.key, value: JSON.stringify(envelope) }] });
   }
 
   async processed(envelopeId: string): Promise<void> {
     await eventually(`event ${envelopeId} processed`, async () => (await this.count('processed_event', 'event_id = ?', [envelopeId])) > 0, 30_000);
   }
 
-  /** Collects every message of a topic from now on (fresh group, latest offsets). */
+  /** Collects every message of a contract topic (in the tests' namespace) from now on (fresh group, latest offsets). */
   async collect(topic: string): Promise<EventEnvelope<Record<string, unknown>>[]> {
     const seen: EventEnvelope<Record<string, unknown>>[] = [];
     const consumer = this.kafka().consumer({ groupId: `${this.group}-reader-${this.consumers.length}` });
     this.consumers.push(consumer);
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.subscribe({ topic: testTopic(topic), fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         const value = JSON.parse(message.value?.toString() ?? 'null');

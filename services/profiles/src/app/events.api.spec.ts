@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AssignmentChanged, createEnvelope, parseEnvelope, Topic, type EventEnvelope } from '@relationship/contracts';
-import { eventually, testKafkaBrokers } from '@relationship/testing';
+import { eventually, testKafkaBrokers, testTopic } from '@relationship/testing';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { auth, managerEvent, sql, startProfiles } from '../testing/profiles-test-app';
 
@@ -25,13 +25,13 @@ describe('profile events, the assignment and manager account read models (real K
     // Read profiles.customer.v1 from its current end only: older runs' events are not ours.
     const admin = kafka.admin();
     await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(Topic.ProfilesCustomer);
+    const offsets = await admin.fetchTopicOffsets(testTopic(Topic.ProfilesCustomer));
     await admin.disconnect();
     reader = kafka.consumer({ groupId: `profiles-events-reader-${run}` });
     await reader.connect();
-    await reader.subscribe({ topic: Topic.ProfilesCustomer });
+    await reader.subscribe({ topic: testTopic(Topic.ProfilesCustomer) });
     await reader.run({ eachMessage: async ({ message }) => void received.push(parseEnvelope(message.value)) });
-    for (const o of offsets) reader.seek({ topic: Topic.ProfilesCustomer, partition: o.partition, offset: o.offset });
+    for (const o of offsets) reader.seek({ topic: testTopic(Topic.ProfilesCustomer), partition: o.partition, offset: o.offset });
   }, 120_000);
 
   afterAll(async () => {
@@ -49,13 +49,13 @@ describe('profile events, the assignment and manager account read models (real K
       correlationId: `spec-${run}`,
       payload: { previousManagerId: null, reason: 'manual', runId: null, score: 87.5, changedAt: new Date().toISOString(), ...payload },
     });
-    await producer.send({ topic: Topic.MatchingAssignment, messages: [{ key: envelope.key, value: JSON.stringify(envelope) }] });
+    await producer.send({ topic: testTopic(Topic.MatchingAssignment), messages: [{ key: envelope.key, value: JSON.stringify(envelope) }] });
     await processed(envelope.id);
   };
   /** A managers-registry event (ManagerRegistered at version 1, else ManagerUpdated) carrying the account link. */
   const publishManager = async (managerId: string, userId: string | null, managerVersion: number) => {
     const envelope = managerEvent(managerId, userId, managerVersion);
-    await producer.send({ topic: Topic.ManagersManager, messages: [{ key: envelope.key, value: JSON.stringify(envelope) }] });
+    await producer.send({ topic: testTopic(Topic.ManagersManager), messages: [{ key: envelope.key, value: JSON.stringify(envelope) }] });
     await processed(envelope.id);
   };
   const account = async (managerId: string) =>

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createEnvelope, Topic, UserRegistered, type EventEnvelope } from '@relationship/contracts';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { eventually, testEnv, testTokens } from '@relationship/testing';
+import { eventually, testEnv, testTokens, testTopic } from '@relationship/testing';
 import { loadProfilesConfig } from './config';
 import { createProfilesApp } from './profiles-app';
 
@@ -34,7 +34,7 @@ describe('profiles service (real MariaDB and Kafka)', () => {
 
   const sql = (query: string, params: unknown[] = []) => (orm.em.fork() as EntityManager).execute(query, params);
   const publish = (envelope: EventEnvelope) =>
-    producer.send({ topic: Topic.IdentityUser, messages: [{ key: envelope.key, value: JSON.stringify(envelope) }] });
+    producer.send({ topic: testTopic(Topic.IdentityUser), messages: [{ key: envelope.key, value: JSON.stringify(envelope) }] });
   /** Publishes through real Kafka and waits until the service's consumer has applied the event. */
   const deliver = async (envelope: EventEnvelope) => {
     await publish(envelope);

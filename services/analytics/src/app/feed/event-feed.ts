@@ -8,8 +8,6 @@ import { AnalyticsMetrics } from '../analytics-metrics';
 import { ANALYTICS_CONFIG, type AnalyticsConfig } from '../config';
 import { Projector } from '../read-models/projector';
 
-/** Every domain topic of the contracts registry: analytics reads them all. */
-export const FEED_TOPICS: readonly string[] = Object.values(Topic);
 
 export interface AppliedEvent {
   envelope: EventEnvelope;
@@ -31,6 +29,8 @@ export class EventFeed implements OnApplicationShutdown {
   /** Last offset handled per `topic:partition` since the feed started. */
   readonly positions = new Map<string, bigint>();
   private readonly listeners: Listener[] = [];
+  /** Every domain topic of the contracts registry, in the service's topic namespace: analytics reads them all. */
+  readonly topics: readonly string[];
   private group?: string;
 
   constructor(
@@ -41,7 +41,9 @@ export class EventFeed implements OnApplicationShutdown {
     private readonly idempotent: IdempotentConsumer,
     private readonly projector: Projector,
     private readonly metrics: AnalyticsMetrics,
-  ) {}
+  ) {
+    this.topics = Object.values(Topic).map((topic) => `${messaging.topicPrefix ?? ''}${topic}`);
+  }
 
   /** Whose processed-event ids the idempotent consumer keeps (stable across generations). */
   get dedupeScope(): string {
@@ -73,7 +75,7 @@ export class EventFeed implements OnApplicationShutdown {
     this.group = this.groupOf(state?.generation ?? 0);
     const consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
     await consumer.connect();
-    await consumer.subscribe({ topics: [...FEED_TOPICS], fromBeginning: true });
+    await consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
     this.positions.clear();
     await consumer.run({
       partitionsConsumedConcurrently: this.config.FEED_CONCURRENCY,
@@ -92,7 +94,7 @@ export class EventFeed implements OnApplicationShutdown {
       },
     });
     this.consumer = consumer;
-    this.logger.log({ groupId: this.groupId, topics: FEED_TOPICS }, 'event feed started');
+    this.logger.log({ groupId: this.groupId, topics: this.topics }, 'event feed started');
   }
 
   async stop(): Promise<void> {

@@ -4,7 +4,7 @@ import { ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
 import { KAFKA_ADMIN } from '@relationship/messaging';
 import type { Admin } from 'kafkajs';
 import { READ_MODEL_TABLES } from '../read-models/entities';
-import { EventFeed, FEED_TOPICS } from './event-feed';
+import { EventFeed } from './event-feed';
 
 export interface ReplayStatus {
   state: 'idle' | 'running' | 'completed' | 'failed';
@@ -68,7 +68,7 @@ export class ReplayService {
         await tx.execute('update feed_state set generation = generation + 1 where id = 1', [], 'run');
       });
       this.targets = [];
-      for (const topic of FEED_TOPICS) {
+      for (const topic of this.feed.topics) {
         for (const p of await this.admin.fetchTopicOffsets(topic)) {
           this.targets.push({ key: `${topic}:${p.partition}`, low: BigInt(p.low), high: BigInt(p.high) });
         }

@@ -3,7 +3,7 @@ import { KAFKA_ADMIN } from '@relationship/messaging';
 import type { Admin } from 'kafkajs';
 import { AnalyticsMetrics } from '../analytics-metrics';
 import { ANALYTICS_CONFIG, type AnalyticsConfig } from '../config';
-import { EventFeed, FEED_TOPICS, type AppliedEvent } from '../feed/event-feed';
+import { EventFeed, type AppliedEvent } from '../feed/event-feed';
 import { ReplayService, type ReplayStatus } from '../feed/replay.service';
 
 /** One message of the live stream. */
@@ -175,11 +175,11 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
     if (!this.feed.running) return;
     try {
       const committed = new Map<string, bigint>();
-      for (const t of await this.admin.fetchOffsets({ groupId: this.feed.groupId, topics: [...FEED_TOPICS] })) {
+      for (const t of await this.admin.fetchOffsets({ groupId: this.feed.groupId, topics: [...this.feed.topics] })) {
         for (const p of t.partitions) if (Number(p.offset) >= 0) committed.set(`${t.topic}:${p.partition}`, BigInt(p.offset));
       }
       const lag: Record<string, number> = {};
-      for (const topic of FEED_TOPICS) {
+      for (const topic of this.feed.topics) {
         let behind = 0n;
         for (const p of await this.admin.fetchTopicOffsets(topic)) {
           const key = `${topic}:${p.partition}`;
