@@ -126,6 +126,15 @@ it('has migrations that create exactly the entities (no schema diff)', async () 
 });
 
 describe('customer distribution', () => {
+  it('headline counters: customers, assigned, AUM, managers, proposals, runs', async () => {
+    const { status, body } = await get('/api/analytics/overview');
+    expect(status).toBe(200);
+    // C4 and C5 have no manager; 4 proposals, P4 pending; M3's capacity 8 after the change
+    expect(body).toMatchObject({ customers: 6, assignedCustomers: 4, aumCny: 49_870_000, managers: 3, load: 4, capacity: 22, proposals: 4, pendingProposals: 1, runs: 1 });
+    const own = await get('/api/analytics/overview', bearer('manager', U1));
+    expect(own.body).toMatchObject({ scope: { kind: 'manager', managerId: M1 }, customers: 2, assignedCustomers: 2, aumCny: 2_060_000, managers: 1, load: 2, proposals: 2, pendingProposals: 0, runs: null });
+  });
+
   it('counts current customers per dimension value, with their AUM', async () => {
     const { status, body } = await get('/api/analytics/distribution?dimension=segment');
     expect(status).toBe(200);

@@ -308,8 +308,10 @@ export class FiguresService {
 
   async overview(scope: Scope) {
     const where = managerCondition(scope, 'manager_id');
+    // From the distribution counts (one row per segment and manager), not a scan of every customer.
     const [c] = await this.sql<Record<string, unknown>>(
-      `select count(*) customers, sum(manager_id is not null) assigned, coalesce(sum(aum_cny), 0) aum from customer_state where profile_version > 0 and ${scope.kind === 'bank' ? '1 = 1' : where.sql}`,
+      `select coalesce(sum(customers), 0) customers, coalesce(sum(if(manager_id <> '', customers, 0)), 0) assigned, coalesce(sum(aum_cny), 0) aum
+       from distribution_count where dimension = 'segment' and ${where.sql}`,
       where.params,
     );
     const [m] = await this.sql<Record<string, unknown>>(
