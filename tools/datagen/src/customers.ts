@@ -1,4 +1,6 @@
 import { fakerZH_CN, type Faker } from '@faker-js/faker';
+import type { ActivityLevel, Channel, IncomeBand, RiskLevel } from '@relationship/contracts';
+import type { CustomerLanguage, Gender } from '@relationship/domain-rules';
 import { BRANCHES, type Branch } from './branches.ts';
 import { nationalId } from './national-id.ts';
 
@@ -10,19 +12,19 @@ export const INTERESTS = [
 export interface GeneratedCustomer {
   externalRef: string;
   name: string;
-  gender: 'male' | 'female';
+  gender: Extract<Gender, 'male' | 'female'>;
   birthDate: string;
   phone: string;
   nationalIdNumber: string;
   email: string | null;
   city: string;
   homeBranchId: string;
-  preferredLanguage: 'zh-CN' | 'en';
-  preferredChannel: 'branch' | 'phone' | 'wechat' | 'app' | 'email';
+  preferredLanguage: CustomerLanguage;
+  preferredChannel: Channel;
   aumCny: number;
-  incomeBand: 'lt_100k' | '100k_300k' | '300k_1m' | '1m_5m' | 'gt_5m';
-  activityLevel: 'none' | 'low' | 'medium' | 'high';
-  riskLevel: 'C1' | 'C2' | 'C3' | 'C4' | 'C5';
+  incomeBand: IncomeBand;
+  activityLevel: ActivityLevel;
+  riskLevel: RiskLevel;
   needs: string[];
   interests: string[];
   consentProfiling: boolean;

@@ -1,4 +1,5 @@
 import { fakerZH_CN } from '@faker-js/faker';
+import type { ManagerAvailability, ManagerTitle } from '@relationship/contracts';
 import { BRANCHES, type Branch } from './branches.ts';
 import { INTERESTS } from './customers.ts';
 
@@ -10,7 +11,7 @@ export interface GeneratedManager {
   branchId: string;
   region: string;
   city: string;
-  title: 'associate' | 'manager' | 'senior_manager' | 'director' | 'private_banker';
+  title: ManagerTitle;
   level: number;
   expertise: string[];
   certifications: string[];
@@ -18,7 +19,7 @@ export interface GeneratedManager {
   segmentsServed: string[];
   interests: string[];
   capacity: number;
-  availability: 'active' | 'on_leave';
+  availability: Extract<ManagerAvailability, 'active' | 'on_leave'>;
   satisfaction: number;
   retention: number;
   aumGrowth: number;
