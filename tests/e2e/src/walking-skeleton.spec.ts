@@ -171,6 +171,48 @@ describe('walking skeleton: gateway → identity → Kafka → profiles', () => 
     expect(await response.json()).toMatchObject({ statusCode: 403, error: 'Forbidden', requestId: expect.any(String) });
   });
 
+  it("revokes a customer's access token through the gateway within seconds of a role change and of a deactivation", async () => {
+    const admin = testTokens.sign({ id: crypto.randomUUID(), role: 'admin', username: 'e2e-admin' }, 300);
+    const me = (token: string) => fetch(`${gateway}/profiles/me`, { headers: { authorization: `Bearer ${token}` } });
+    const session = async (username: string) => {
+      const response = await post('/auth/login', { username, password: 'Passw0rd-e2e' });
+      return (await response.json()) as { accessToken: string; user: { id: string } };
+    };
+    const refusedWithin = async (what: string, token: string, since: number) => {
+      await eventually(what, async () => (await me(token)).status === 401, 10_000, 100);
+      return Date.now() - since;
+    };
+    const username = `revoke_${run}`;
+    expect((await post('/auth/register', { username, password: 'Passw0rd-e2e', displayName: '撤销测试' })).status).toBe(201);
+    const customer = await session(username);
+    await eventually('the portrait', async () => (await me(customer.accessToken)).status === 200, 30_000);
+
+    // UserRoleChanged: the token still says "customer" and would pass the gateway's role check
+    const patch = await fetch(`${gateway}/users/${customer.user.id}/role`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ role: 'manager' }),
+    });
+    expect(patch.status).toBe(200);
+    expect(await refusedWithin('the old-role token refused', customer.accessToken, Date.now())).toBeLessThan(3_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // tokens issued in the revocation's second count as revoked
+
+    const back = await fetch(`${gateway}/users/${customer.user.id}/role`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ role: 'customer' }),
+    });
+    expect(back.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const again = await session(username);
+    expect((await me(again.accessToken)).status).toBe(200);
+
+    // UserDeactivated
+    const deactivated = await post(`/users/${customer.user.id}/deactivate`, { reason: 'e2e revocation' }, admin);
+    expect(deactivated.status).toBe(200);
+    expect(await refusedWithin('the deactivated user token refused', again.accessToken, Date.now())).toBeLessThan(3_000);
+  });
+
   it('serves the OpenAPI document at /api/docs', async () => {
     const ui = await fetch(`${gateway}/docs`);
     expect(ui.status).toBe(200);

@@ -2,9 +2,11 @@ import { Controller, Get } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { generateKeyPairSync } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { AuthModule, CurrentUser, Public, Roles } from './guards';
 import { KeyError, PublicKeySet, signingKeyFromPem, type SigningKey } from './keys';
+import { REVOCATIONS_KEY, RevokedUsers } from './revocation';
 import { AccessTokenSigner, AccessTokenVerifier, bearerToken, InvalidTokenError, type AuthUser } from './tokens';
 
 function newSigningKey(): SigningKey {
@@ -137,5 +139,54 @@ describe('AuthModule (passport-jwt on fastify)', () => {
     expect((await get('/api/open')).statusCode).toBe(200);
     expect((await get('/api/admin', signer.sign(user, 60))).statusCode).toBe(403);
     expect((await get('/api/admin', signer.sign({ ...user, role: 'admin' }, 60))).statusCode).toBe(200);
+  });
+});
+
+describe('RevokedUsers (real Redis)', () => {
+  const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+  // identity records, another process (the gateway, a service) refuses: two instances on one Redis
+  const writer = RevokedUsers.fromUrl(url);
+  const reader = RevokedUsers.fromUrl(url, 200);
+  const cachedVerifier = new AccessTokenVerifier({ ...settings, revoked: reader });
+  const redis = new Redis(url);
+
+  beforeAll(() => reader.start());
+  afterAll(async () => {
+    await Promise.all([writer.onApplicationShutdown(), reader.onApplicationShutdown(), redis.quit()]);
+  });
+
+  const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
+
+  it("refuses a user's earlier tokens within a refresh, cached or not, and accepts the ones issued later", async () => {
+    const victim: AuthUser = { id: randomUUID(), role: 'manager', username: 'm1' };
+    const bystander: AuthUser = { id: randomUUID(), role: 'manager', username: 'm2' };
+    const before = signer.sign(victim, 60);
+    const other = signer.sign(bystander, 60);
+    expect(cachedVerifier.verify(before)).toEqual(victim); // now cached
+
+    await writer.revoke(victim.id);
+    const started = Date.now();
+    while (!reader.isRevoked(victim.id, Math.floor(started / 1000)) && Date.now() - started < 3_000) await new Promise((r) => setTimeout(r, 50));
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(() => cachedVerifier.verify(before)).toThrow(/token revoked/);
+    expect(cachedVerifier.verify(other)).toEqual(bystander);
+    expect(await redis.zscore(REVOCATIONS_KEY, victim.id)).toBe(String(Math.floor(started / 1000)));
+
+    await nextSecond();
+    expect(cachedVerifier.verify(signer.sign(victim, 60))).toEqual(victim);
+  });
+
+  it('keeps the last known revocations while Redis is unreachable', async () => {
+    const victim = randomUUID();
+    await writer.revoke(victim);
+    const client = new Redis(url, { maxRetriesPerRequest: 0 });
+    const cut = new RevokedUsers(client, 50);
+    await cut.start();
+    expect(cut.isRevoked(victim, Math.floor(Date.now() / 1000))).toBe(true);
+    client.disconnect();
+    await expect(cut.refresh()).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // background refreshes fail quietly
+    expect(cut.isRevoked(victim, Math.floor(Date.now() / 1000))).toBe(true);
+    cut.stop();
   });
 });

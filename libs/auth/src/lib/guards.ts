@@ -14,7 +14,17 @@ import { APP_GUARD, Reflector } from '@nestjs/core';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import type { Role } from '@relationship/contracts';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { AccessTokenVerifier, AuthUser, InvalidTokenError, userFromClaims, verificationKeyFor, verifyOptions, type VerifierSettings } from './tokens';
+import { RevokedUsers } from './revocation';
+import {
+  AccessTokenVerifier,
+  assertNotRevoked,
+  AuthUser,
+  InvalidTokenError,
+  userFromClaims,
+  verificationKeyFor,
+  verifyOptions,
+  type VerifierSettings,
+} from './tokens';
 
 const IS_PUBLIC = 'auth:public';
 const ROLES = 'auth:roles';
@@ -37,7 +47,7 @@ const VERIFIER_SETTINGS = Symbol('VERIFIER_SETTINGS');
 /** passport-jwt, verifying with the public key the token's `kid` names. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(VERIFIER_SETTINGS) settings: VerifierSettings) {
+  constructor(@Inject(VERIFIER_SETTINGS) private readonly settings: VerifierSettings) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKeyProvider: (_request: unknown, rawJwtToken: string, done: (error: Error | null, key?: string) => void) => {
@@ -52,7 +62,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   validate(claims: Record<string, unknown>): AuthUser {
-    const { id, role, username } = userFromClaims(claims);
+    const { id, role, username, issuedAt } = userFromClaims(claims);
+    assertNotRevoked(this.settings.revoked, id, issuedAt);
     return { id, role, username };
   }
 }
@@ -94,21 +105,28 @@ export class RolesGuard implements CanActivate {
   }
 }
 
-/** Every route needs a valid access token unless marked @Public(); @Roles() narrows it further. */
+/**
+ * Every route needs a valid access token unless marked @Public(); @Roles() narrows it further. With `redisUrl`,
+ * tokens of revoked users (RevokedUsers) are refused too, and RevokedUsers can be injected to record revocations.
+ */
 @Module({})
 export class AuthModule {
-  static forRoot(settings: VerifierSettings): DynamicModule {
+  static forRoot(options: Omit<VerifierSettings, 'revoked'> & { redisUrl?: string }): DynamicModule {
+    const { redisUrl, ...names } = options;
+    const revoked = redisUrl ? RevokedUsers.fromUrl(redisUrl) : undefined;
+    const settings: VerifierSettings = { ...names, revoked };
     return {
       module: AuthModule,
       global: true,
       providers: [
+        ...(revoked ? [{ provide: RevokedUsers, useValue: revoked }] : []),
         { provide: VERIFIER_SETTINGS, useValue: settings },
         JwtStrategy,
         { provide: AccessTokenVerifier, useValue: new AccessTokenVerifier(settings) },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
       ],
-      exports: [AccessTokenVerifier],
+      exports: [AccessTokenVerifier, ...(revoked ? [RevokedUsers] : [])],
     };
   }
 }

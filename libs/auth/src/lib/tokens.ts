@@ -1,6 +1,7 @@
 import { isRole, type Role } from '@relationship/contracts';
 import { JwtService } from '@nestjs/jwt';
 import { ACCESS_TOKEN_ALGORITHM, PublicKeySet, type SigningKey } from './keys';
+import type { RevokedUsers } from './revocation';
 
 export interface TokenSettings {
   issuer: string;
@@ -10,6 +11,8 @@ export interface TokenSettings {
 /** What every verifier needs: the public keys identity signs with (never a signing secret). */
 export interface VerifierSettings extends TokenSettings {
   publicKeys: PublicKeySet;
+  /** Users whose earlier tokens no longer count (deactivated, role changed); unchecked when absent. */
+  revoked?: RevokedUsers;
 }
 
 /** Only identity has these. */
@@ -66,6 +69,11 @@ export function userFromClaims(claims: Partial<AccessTokenClaims> & { iat?: unkn
   return { id: claims.sub, role: claims.role, username: claims.username, issuedAt: claims.iat, expiresAt: claims.exp };
 }
 
+/** Refuses a token issued before its user was deactivated or changed role. */
+export function assertNotRevoked(revoked: RevokedUsers | undefined, userId: string, issuedAt: number): void {
+  if (revoked?.isRevoked(userId, issuedAt)) throw new InvalidTokenError('token revoked');
+}
+
 /** Signs ES256 access tokens with identity's private key, naming it by `kid` so verifiers can rotate keys. */
 export class AccessTokenSigner {
   constructor(private readonly settings: SignerSettings) {}
@@ -92,17 +100,21 @@ const MAX_CACHED = 10_000;
 
 /**
  * Verifies access tokens with the public keys only. A verified token is cached until it expires, because
- * signature checks dominate the gateway's per-request cost and a token never changes.
+ * signature checks dominate the gateway's per-request cost and a token never changes; revocation is checked on
+ * every use, cached or not.
  */
 export class AccessTokenVerifier {
-  private readonly cache = new Map<string, { user: AuthUser; expiresAtMs: number }>();
+  private readonly cache = new Map<string, { user: AuthUser; issuedAt: number; expiresAtMs: number }>();
 
   constructor(private readonly settings: VerifierSettings) {}
 
   verify(token: string): AuthUser {
     const now = Date.now();
     const hit = this.cache.get(token);
-    if (hit && hit.expiresAtMs > now) return hit.user;
+    if (hit && hit.expiresAtMs > now) {
+      assertNotRevoked(this.settings.revoked, hit.user.id, hit.issuedAt);
+      return hit.user;
+    }
     if (hit) this.cache.delete(token);
 
     let verified: ReturnType<typeof userFromClaims>;
@@ -116,9 +128,10 @@ export class AccessTokenVerifier {
       if (error instanceof InvalidTokenError) throw error;
       throw new InvalidTokenError((error as Error).message);
     }
+    assertNotRevoked(this.settings.revoked, verified.id, verified.issuedAt);
     const user: AuthUser = { id: verified.id, role: verified.role, username: verified.username };
     if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(token, { user, expiresAtMs: verified.expiresAt * 1000 });
+    this.cache.set(token, { user, issuedAt: verified.issuedAt, expiresAtMs: verified.expiresAt * 1000 });
     return user;
   }
 }

@@ -57,12 +57,17 @@ function keyVariable<T>(parse: (value: string) => T) {
   });
 }
 
-/** What every service that verifies access tokens reads: public keys only. */
+export const redisEnv = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'must be redis://host:port'),
+});
+
+/** What every service that verifies access tokens reads: public keys only, and Redis for the revoked users. */
 export const jwtEnv = z.object({
   /** JWKS of identity's public signing keys (the current one and, during a rotation, the other). */
   JWT_PUBLIC_KEYS: keyVariable(PublicKeySet.fromJwks),
   JWT_ISSUER: z.string().default('relationship-identity'),
   JWT_AUDIENCE: z.string().default('relationship'),
+  ...redisEnv.shape,
 });
 
 /** identity alone: the private key access tokens are signed with. */
@@ -85,9 +90,6 @@ function committedKeyProblems(config: { JWT_PUBLIC_KEYS?: unknown; JWT_PRIVATE_K
   return problems;
 }
 
-export const redisEnv = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'must be redis://host:port'),
-});
 
 /** Validates the environment against a schema, or throws one error naming every bad variable. */
 export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {

@@ -62,7 +62,9 @@ export class ServiceCoreModule {
       }),
     ];
     if (config.JWT_PUBLIC_KEYS !== undefined) {
-      imports.push(AuthModule.forRoot({ publicKeys: config.JWT_PUBLIC_KEYS, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }));
+      imports.push(
+        AuthModule.forRoot({ publicKeys: config.JWT_PUBLIC_KEYS, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, redisUrl: config.REDIS_URL }),
+      );
     }
     return {
       module: ServiceCoreModule,

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       PORT: '3001',
       DATABASE_URL: 'mysql://app:app@127.0.0.1:3306/relationship_identity',
       JWT_PUBLIC_KEYS: TEST_JWT_PUBLIC_KEYS,
+      REDIS_URL: 'redis://127.0.0.1:6379',
     });
     expect(config).toMatchObject({ PORT: 3001, DB_DRIVER: 'mariadb', DEMO_MODE: false, NODE_ENV: 'development' });
   });
@@ -40,7 +41,7 @@ describe('loadConfig', () => {
     const ownKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const own = signingKeyFromPem(ownKey);
     const ownJwks = JSON.stringify({ keys: [own.publicJwk] });
-    const env = (overrides: Record<string, string>) => ({ PORT: '1', NODE_ENV: 'production', JWT_PRIVATE_KEY: ownKey, JWT_PUBLIC_KEYS: ownJwks, ...overrides });
+    const env = (overrides: Record<string, string>) => ({ PORT: '1', NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:6379', JWT_PRIVATE_KEY: ownKey, JWT_PUBLIC_KEYS: ownJwks, ...overrides });
 
     it('starts with a key pair of its own', () => {
       expect(loadConfig(signing, env({})).JWT_PRIVATE_KEY.kid).toBe(own.kid);

@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AccessTokenVerifier } from '@relationship/auth';
+import { AccessTokenVerifier, RevokedUsers } from '@relationship/auth';
 import {
   createHttpApp,
   createMetricsRegistry,
@@ -75,6 +75,8 @@ export async function createGatewayApp(
   });
 
   const fastify = app.getHttpAdapter().getInstance();
+  // deactivations and role changes that identity records, refreshed every second
+  const revoked = new RevokedUsers(redis);
   const limiters: { current?: Limiters } = {};
   fastify.addHook(
     'onRequest',
@@ -83,6 +85,7 @@ export async function createGatewayApp(
         publicKeys: config.JWT_PUBLIC_KEYS,
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,
+        revoked,
       }),
       metrics,
       limiters: () => limiters.current,
@@ -115,10 +118,12 @@ export async function createGatewayApp(
   }
 
   fastify.addHook('onClose', async () => {
+    revoked.stop();
     await redis.quit().catch(() => redis.disconnect());
   });
 
   // serve right away even if Redis is slow to come up: until then limits are skipped and /health/ready says why
   await redisReady(redis, 1_000);
+  await revoked.start();
   return app;
 }

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JwtService } from '@nestjs/jwt';
-import { AccessTokenSigner, signingKeyFromPem } from '@relationship/auth';
+import { AccessTokenSigner, RevokedUsers, signingKeyFromPem } from '@relationship/auth';
 import type { Role } from '@relationship/contracts';
 import { TEST_JWT_PRIVATE_KEY, TEST_JWT_PUBLIC_KEYS, testEnv, testRedisUrl, testTokens } from '@relationship/testing';
 import { Redis } from 'ioredis';
@@ -253,6 +253,25 @@ describe('gateway: routing, authorization, errors, docs', () => {
     });
     await expectErrorBody(response, 401, 'invalid or expired token');
     expect(identity.saw('GET', '/api/users')).toHaveLength(0);
+  });
+
+  it("refuses a revoked user's cached token within seconds (identity records the revocation in Redis)", async () => {
+    const id = `admin-${randomUUID()}`;
+    const token = tokenFor('admin', id);
+    const users = () => fetch(`${gw.url}/api/auth/me?revocation`, { headers: bearer(token) });
+    expect((await users()).status).toBe(200); // verified and cached
+
+    await new RevokedUsers(redis).revoke(id);
+    const revokedAt = Date.now();
+    let response = await users();
+    while (response.status === 200 && Date.now() - revokedAt < 5_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      response = await users();
+    }
+    await expectErrorBody(response, 401, 'invalid or expired token');
+    expect(Date.now() - revokedAt).toBeLessThan(2_000);
+    // others' tokens are untouched
+    expect((await fetch(`${gw.url}/api/auth/me?revocation`, { headers: bearer(tokenFor('admin')) })).status).toBe(200);
   });
 
   it('treats a non-bearer authorization header as no token', async () => {

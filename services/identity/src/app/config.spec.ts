@@ -4,6 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { identityConfigSchema } from './config';
 
 const minimal = {
+  REDIS_URL: 'redis://127.0.0.1:6379',
   DATABASE_URL: 'mysql://app:app@127.0.0.1:3306/relationship_identity',
   KAFKA_BROKERS: '127.0.0.1:9092',
   JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY,
@@ -39,6 +40,13 @@ describe('identity configuration', () => {
   it('refuses a signing key whose public half is not among JWT_PUBLIC_KEYS', () => {
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     expect(() => loadConfig(identityConfigSchema, { ...minimal, JWT_PRIVATE_KEY: other })).toThrow(/JWT_PRIVATE_KEY: its public key \(kid [\w-]+\) is not in JWT_PUBLIC_KEYS/);
+  });
+
+  it('keeps access tokens at most 15 minutes in production', () => {
+    expect(() => loadConfig(identityConfigSchema, { ...minimal, NODE_ENV: 'production', ACCESS_TOKEN_TTL_SECONDS: '901' })).toThrow(
+      /ACCESS_TOKEN_TTL_SECONDS: must be at most 900 \(15 min\) when NODE_ENV=production/,
+    );
+    expect(loadConfig(identityConfigSchema, { ...minimal, ACCESS_TOKEN_TTL_SECONDS: '3600' }).ACCESS_TOKEN_TTL_SECONDS).toBe(3600);
   });
 
   it('refuses the committed test key in production', () => {

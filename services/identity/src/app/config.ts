@@ -21,6 +21,10 @@ export const identityConfigSchema = httpEnv
     LOGIN_WINDOW_MINUTES: positiveInt(1, 24 * 60).default(15),
   })
   .superRefine((config, ctx) => {
+    // A revoked user's token is refused within seconds anyway; a short life bounds what a stolen one is worth.
+    if (config.NODE_ENV === 'production' && config.ACCESS_TOKEN_TTL_SECONDS > 900) {
+      ctx.addIssue({ code: 'custom', path: ['ACCESS_TOKEN_TTL_SECONDS'], message: 'must be at most 900 (15 min) when NODE_ENV=production' });
+    }
     // Every service verifies with JWT_PUBLIC_KEYS: a signing key outside it would make every token invalid.
     if (!config.JWT_PUBLIC_KEYS.has(config.JWT_PRIVATE_KEY.kid)) {
       ctx.addIssue({

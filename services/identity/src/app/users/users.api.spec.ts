@@ -173,6 +173,23 @@ describe('users admin API (real MariaDB + Kafka)', () => {
     expect(badRole.statusCode).toBe(400);
   });
 
+  it("revokes a demoted admin's access tokens at once (RevokedUsers), while their next sign-in carries the new role", async () => {
+    const other = await adminSession(app, 'second.admin');
+    const users = (token: string) => app.inject({ method: 'GET', url: '/api/users', headers: bearer(token) });
+    expect((await users(other.accessToken)).statusCode).toBe(200);
+
+    const demoted = await app.inject({ method: 'PATCH', url: `/api/users/${other.user.id}/role`, headers: bearer(admin.accessToken), payload: { role: 'manager' } });
+    expect(demoted.statusCode).toBe(200);
+    const stale = await users(other.accessToken);
+    expect([stale.statusCode, stale.json().message]).toEqual([401, 'invalid or expired token']);
+    expect((await users(admin.accessToken)).statusCode).toBe(200);
+
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20)); // iat has one-second resolution
+    const fresh = (await login(app, 'second.admin', STRONG_PASSWORD)).json() as Session;
+    expect(fresh.user.role).toBe('manager');
+    expect((await users(fresh.accessToken)).statusCode).toBe(403);
+  });
+
   it('deactivates an account: refresh tokens revoked, login refused, UserDeactivated emitted', async () => {
     const { session } = await register(app);
     const response = await app.inject({

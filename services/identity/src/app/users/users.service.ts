@@ -1,5 +1,6 @@
 import { LockMode, MikroORM, type EntityManager, type FilterQuery } from '@mikro-orm/core';
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { RevokedUsers } from '@relationship/auth';
 import { OutboxService } from '@relationship/messaging';
 import { UserDeactivated, UserRegistered, UserRoleChanged, type Role } from '@relationship/contracts';
 import { inTransaction, isDuplicateKeyError } from '@relationship/persistence';
@@ -39,12 +40,14 @@ function likeContains(text: string): string {
 @Injectable()
 export class UsersService {
   private readonly passwordPolicy: PasswordPolicy;
+  private readonly logger = new Logger(UsersService.name);
 
   constructor(
     private readonly orm: MikroORM,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly passwords: PasswordHasher,
+    private readonly revoked: RevokedUsers,
     @Inject(IDENTITY_CONFIG) config: IdentityConfig,
   ) {
     this.passwordPolicy = passwordPolicyFor(config.DEMO_MODE);
@@ -122,13 +125,17 @@ export class UsersService {
     return { items, total, page: search.page, pageSize: search.pageSize };
   }
 
+  /** Changes the role; the user's access tokens issued until now stop working within seconds (RevokedUsers). */
   async changeRole(id: string, role: Role, context: AuditContext): Promise<User> {
     if (id === context.actorUserId) throw new ConflictException('you cannot change your own role');
-    return inTransaction(this.orm, async (tx) => {
+    let changed = false;
+    const result = await inTransaction(this.orm, async (tx) => {
       const user = await this.lockedUser(tx, id);
       if (user.status !== 'active') throw new ConflictException('user is deactivated');
       const previousRole = user.role;
       if (previousRole === role) return user; // nothing changed: no event, no audit noise
+      await this.revokeTokensOf(user.id);
+      changed = true;
       user.role = role;
       this.outbox.enqueue(tx, {
         contract: UserRoleChanged,
@@ -150,14 +157,17 @@ export class UsersService {
       });
       return user;
     });
+    if (changed) await this.revokeTokensAgain(result.id);
+    return result;
   }
 
-  /** Deactivates the account and revokes its refresh tokens; access tokens already issued expire on their own. */
+  /** Deactivates the account and revokes its refresh tokens; its access tokens stop working within seconds. */
   async deactivate(id: string, reason: string, context: AuditContext): Promise<User> {
     if (id === context.actorUserId) throw new ConflictException('you cannot deactivate your own account');
-    return inTransaction(this.orm, async (tx) => {
+    const result = await inTransaction(this.orm, async (tx) => {
       const user = await this.lockedUser(tx, id);
       if (user.status === 'deactivated') throw new ConflictException('user is already deactivated');
+      await this.revokeTokensOf(user.id);
       const now = new Date();
       user.status = 'deactivated';
       const revokedTokens = await tx.nativeUpdate(
@@ -179,6 +189,26 @@ export class UsersService {
       });
       return user;
     });
+    await this.revokeTokensAgain(result.id);
+    return result;
+  }
+
+  /**
+   * Before the change commits: if Redis cannot take the revocation, nothing changes (503). A revocation whose
+   * change then fails to commit only makes the user sign in again.
+   */
+  private async revokeTokensOf(userId: string): Promise<void> {
+    try {
+      await this.revoked.revoke(userId);
+    } catch (error) {
+      this.logger.error(`cannot record a revocation in Redis: ${(error as Error).message}`);
+      throw new ServiceUnavailableException("cannot revoke the user's access tokens right now; nothing was changed, try again");
+    }
+  }
+
+  /** After the commit as well, for a token refreshed from the old row while the change was committing. */
+  private async revokeTokensAgain(userId: string): Promise<void> {
+    await this.revoked.revoke(userId).catch((error: Error) => this.logger.warn(`second revocation of ${userId} failed: ${error.message}`));
   }
 
   private async lockedUser(tx: EntityManager, id: string): Promise<User> {
