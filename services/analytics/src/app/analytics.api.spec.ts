@@ -15,7 +15,8 @@ import {
   type CustomerMatchSnapshot,
 } from '@relationship/contracts';
 import { eventually, testTopic } from '@relationship/testing';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { AnalyticsHarness, bearer, customerSnapshot, explanation, managerSnapshot, tokenFor, type PublishedEvent } from '../testing/analytics-harness';
 import { waitingBand } from './figures/fairness';
 
@@ -74,8 +75,30 @@ const get = async (url: string, headers: Record<string, string> = bearer('admin'
   return { status: response.statusCode, body: response.json() };
 };
 
+/** matching stand-in for the live board's probe: ready, and a rematch histogram that gains 100 observations per scrape. */
+let scrapes = 0;
+const matchingStandIn = createServer((request, response) => {
+  if (request.url === '/health/ready') return void response.end('{"status":"ok"}');
+  const n = scrapes++ * 100;
+  response.setHeader('content-type', 'text/plain; version=0.0.4');
+  response.end(
+    [
+      '# TYPE matching_rematch_duration_seconds histogram',
+      `matching_rematch_duration_seconds_bucket{le="0.01",status="ok"} ${n * 0.5}`,
+      `matching_rematch_duration_seconds_bucket{le="0.05",status="ok"} ${n * 0.9}`,
+      `matching_rematch_duration_seconds_bucket{le="0.1",status="ok"} ${n}`,
+      `matching_rematch_duration_seconds_bucket{le="+Inf",status="ok"} ${n}`,
+      `matching_rematch_duration_seconds_count{status="ok"} ${n}`,
+      `matching_rematch_duration_seconds_sum{status="ok"} ${n * 0.02}`,
+      '',
+    ].join('\n'),
+  );
+});
+
 beforeAll(async () => {
-  await h.start();
+  await new Promise<void>((resolve) => matchingStandIn.listen(0, '127.0.0.1', resolve));
+  const { port } = matchingStandIn.address() as AddressInfo;
+  await h.start({ LIVE_SERVICES: `matching=http://127.0.0.1:${port},identity=http://127.0.0.1:1`, LIVE_PROBE_INTERVAL_MS: '1000' });
   await h.publish(
     { contract: ManagerRegistered, source: 'managers', payload: { managerId: M1, managerVersion: 1, snapshot: managerSnapshot({ managerId: M1, userId: U1, capacity: 10, performance: { satisfaction: 4, retention: 0.9, aumGrowth: 0.1 } }), registeredAt: '2026-11-01T00:00:00.000Z' } },
     { contract: ManagerRegistered, source: 'managers', payload: { managerId: M2, managerVersion: 1, snapshot: managerSnapshot({ managerId: M2, capacity: 4, performance: { satisfaction: 5, retention: 0.7, aumGrowth: 0.3 } }), registeredAt: '2026-11-01T00:00:00.000Z' } },
@@ -119,7 +142,10 @@ beforeAll(async () => {
   await h.settled();
 }, 120_000);
 
-afterAll(() => h.stop());
+afterAll(async () => {
+  await h.stop();
+  matchingStandIn.close();
+});
 
 it('has migrations that create exactly the entities (no schema diff)', async () => {
   expect((await h.app.get(MikroORM).schema.getUpdateSchemaSQL({ wrap: false })).trim()).toBe('');
@@ -412,6 +438,20 @@ describe('live stream', () => {
     const message = events[0].data as { totals: Record<string, number>; replay: unknown; consumerLag: unknown };
     expect(message.totals).toMatchObject({ ProfileCreated: 6, ProfileUpdated: 2, MatchProposed: 4, MatchAccepted: 2, MatchRejected: 1, RebalanceCompleted: 1 });
     expect(message.replay).not.toBeNull();
+  });
+
+  it("shows the services' readiness and matching's rematch latency from their own endpoints", async () => {
+    const { events } = await readStream(tokenFor('admin'), (e) => e.some((x) => (x.data as { rematchLatencySeconds: unknown }).rematchLatencySeconds !== null), 15_000);
+    const message = events[events.length - 1].data as { services: Array<{ service: string; ready: boolean }>; rematchLatencySeconds: Record<string, number> };
+    expect(message.services.map(({ service, ready }) => ({ service, ready }))).toEqual([
+      { service: 'matching', ready: true },
+      { service: 'identity', ready: false },
+    ]);
+    // per scrape: 50 under 10 ms, 40 in (10, 50] ms, 10 in (50, 100] ms → p50 10 ms, p95 75 ms, p99 95 ms
+    expect(message.rematchLatencySeconds.count).toBe(100);
+    expect(message.rematchLatencySeconds.p50).toBeCloseTo(0.01, 10);
+    expect(message.rematchLatencySeconds.p95).toBeCloseTo(0.075, 10);
+    expect(message.rematchLatencySeconds.p99).toBeCloseTo(0.095, 10);
   });
 
   it("carries only a manager's own events in their stream", async () => {

@@ -12,6 +12,7 @@ import { FiguresService } from './figures/figures.service';
 import { ScopeResolver } from './figures/scope';
 import { LiveController } from './live/live.controller';
 import { LiveHub } from './live/live.service';
+import { ServiceProbe } from './live/service-probe';
 import { readModelEntities } from './read-models/entities';
 import { Projector } from './read-models/projector';
 
@@ -35,7 +36,7 @@ export class AppModule {
       ],
       // effectiveness/runs before any parameterised route; live has its own controller (SSE).
       controllers: [FiguresController, LiveController],
-      providers: [AnalyticsMetrics, Projector, EventFeed, ReplayService, FiguresService, ScopeResolver, LiveHub],
+      providers: [AnalyticsMetrics, Projector, EventFeed, ReplayService, FiguresService, ScopeResolver, ServiceProbe, LiveHub],
     };
   }
 }

@@ -12,6 +12,25 @@ export const analyticsConfigSchema = httpEnv
      * concurrent transactions on them deadlock (retried, but each retry restarts the consumer).
      */
     FEED_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
+    /**
+     * Services whose readiness (and, for matching, rematch latency from its /metrics) the live board shows:
+     * `name=http://host:port` comma-separated; empty: none.
+     */
+    LIVE_SERVICES: z
+      .string()
+      .default('')
+      .transform((v, ctx) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((entry) => {
+            const [name, url] = entry.split('=');
+            if (!name || !url || !/^https?:\/\/[^\s/]+$/.test(url.replace(/\/+$/, ''))) ctx.addIssue({ code: 'custom', message: `"${entry}" is not name=http://host:port` });
+            return { name, url: (url ?? '').replace(/\/+$/, '') };
+          }),
+      ),
+    LIVE_PROBE_INTERVAL_MS: z.coerce.number().int().min(1000).max(60_000).default(5000),
   })
   .extend(databaseEnv.shape)
   .extend(kafkaEnv.shape)

@@ -78,8 +78,8 @@ export class AnalyticsHarness {
   private kafka!: Kafka;
   readonly group = `analytics-spec-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 
-  async start(): Promise<this> {
-    this.config = loadAnalyticsConfig(testEnv('relationship_analytics', { KAFKA_CONSUMER_GROUP: this.group, KAFKA_MAX_ATTEMPTS: '2' }));
+  async start(env: Record<string, string> = {}): Promise<this> {
+    this.config = loadAnalyticsConfig(testEnv('relationship_analytics', { KAFKA_CONSUMER_GROUP: this.group, KAFKA_MAX_ATTEMPTS: '2', ...env }));
     this.kafka = new Kafka({ clientId: this.group, brokers: this.config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
     const admin = this.kafka.admin();
     await admin.connect();

@@ -5,6 +5,7 @@ import { AnalyticsMetrics } from '../analytics-metrics';
 import { ANALYTICS_CONFIG, type AnalyticsConfig } from '../config';
 import { EventFeed, type AppliedEvent } from '../feed/event-feed';
 import { ReplayService, type ReplayStatus } from '../feed/replay.service';
+import { ServiceProbe, type LatencyPercentiles, type ServiceHealth } from './service-probe';
 
 /** One message of the live stream. */
 export interface LiveMessage {
@@ -21,6 +22,10 @@ export interface LiveMessage {
   replay: ReplayStatus | null;
   consumerLag: Record<string, number> | null;
   lastRun: { runId: string; mode: string; moved: number; completedAt: string } | null;
+  /** Readiness of the configured services (LIVE_SERVICES), bank-wide only. */
+  services: ServiceHealth[] | null;
+  /** matching's incremental-rematch latency over the last probe interval, bank-wide only. */
+  rematchLatencySeconds: LatencyPercentiles | null;
 }
 
 type Subscriber = { managerId: string | null; send: (message: LiveMessage) => void };
@@ -64,6 +69,7 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
     private readonly replay: ReplayService,
     @Inject(KAFKA_ADMIN) private readonly admin: Admin,
     @Inject(ANALYTICS_CONFIG) private readonly config: AnalyticsConfig,
+    private readonly probe: ServiceProbe,
     metrics: AnalyticsMetrics,
   ) {
     metrics.observe(() => this.lag, () => this.replay.current());
@@ -154,6 +160,7 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
       replay: this.replay.current(),
       consumerLag: this.lag,
       lastRun: this.lastRun,
+      ...this.probe.current(),
     };
     for (const s of this.subscribers) {
       try {
@@ -161,7 +168,7 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
           s.send(bankMessage);
         } else {
           const w = managers.get(s.managerId);
-          s.send({ ...base, eventsPerSecond: rates(w), totals: Object.fromEntries(this.managerTotals.get(s.managerId) ?? []), recent: w?.recent ?? [], replay: null, consumerLag: null, lastRun: null });
+          s.send({ ...base, eventsPerSecond: rates(w), totals: Object.fromEntries(this.managerTotals.get(s.managerId) ?? []), recent: w?.recent ?? [], replay: null, consumerLag: null, lastRun: null, services: null, rematchLatencySeconds: null });
         }
       } catch (error) {
         this.logger.warn({ err: error }, 'live subscriber failed; dropping it');
