@@ -45,6 +45,10 @@ service_env() {
     printf '%s\n' "PORTAL_PORT=$(port_of portal)" "PORTAL_HOST=127.0.0.1" "GATEWAY_URL=http://127.0.0.1:$(port_of gateway)"
     return
   fi
+  if [[ $name == analytics ]]; then
+    # the live board's service health and matching's rematch latency come from their own endpoints
+    printf 'LIVE_SERVICES=%s\n' "gateway=http://127.0.0.1:$(port_of gateway),identity=http://127.0.0.1:$(port_of identity),profiles=http://127.0.0.1:$(port_of profiles),managers=http://127.0.0.1:$(port_of managers),matching=http://127.0.0.1:$(port_of matching),matching-worker=http://127.0.0.1:$(port_of matching-worker)"
+  fi
   if [[ $name == gateway ]]; then
     printf '%s\n' "IDENTITY_URL=http://127.0.0.1:$(port_of identity)" "PROFILES_URL=http://127.0.0.1:$(port_of profiles)" \
       "MANAGERS_URL=http://127.0.0.1:$(port_of managers)" "MATCHING_URL=http://127.0.0.1:$(port_of matching)" \
