@@ -2,6 +2,7 @@ import { birthDateOfNationalId } from '@relationship/domain-rules';
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { Injectable, Logger } from '@nestjs/common';
+import { inTransaction } from '@relationship/persistence';
 import { recordAudit } from '@relationship/audit';
 import { decodeCsv, findRepeats, readCsv, reportProblems, type CsvEncoding, type CsvProblem, type ExpectedEncoding } from '@relationship/csv';
 import type { WriteContext } from '../common/write-context';
@@ -105,7 +106,7 @@ export class ImportService {
       report.status = errors.length ? 'partially_imported' : 'imported';
     } else {
       report.status = 'rejected';
-      await this.orm.em.fork().transactional(async (tx) => this.recordJob(tx as EntityManager, report, context, started));
+      await inTransaction(this.orm, async (tx) => this.recordJob(tx, report, context, started));
     }
     report.durationMs = Date.now() - started;
     this.logger.log({ jobId: report.jobId, status: report.status, rows: report.totalRows, imported: report.importedRows, errors: report.errorCount, ms: report.durationMs }, 'customer import');
@@ -179,8 +180,7 @@ export class ImportService {
 
   private async write(rows: readonly ValidRow[], report: ImportReport, context: WriteContext): Promise<void> {
     const started = Date.now();
-    await this.orm.em.fork().transactional(async (txm) => {
-      const tx = txm as EntityManager;
+    await inTransaction(this.orm, async (tx) => {
       const rules = await this.rules.activeRules(tx);
       const now = new Date();
       const portraits: Portrait[] = rows.map(({ record }) =>

@@ -2,6 +2,7 @@ import { isCnMobile, isEmail, normalisePhone } from '@relationship/domain-rules'
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { inTransaction } from '@relationship/persistence';
 import { AuditEntry } from '@relationship/audit';
 import { assertCurrentVersion } from '@relationship/service-kit';
 import type { UserRegisteredPayload } from '@relationship/contracts';
@@ -53,7 +54,7 @@ export class PortraitsService {
 
   /** A customer created by staff, without a login. */
   async create(displayName: string, changes: PortraitChanges, context: WriteContext): Promise<Portrait> {
-    return this.fork().transactional(async (tx) => {
+    return inTransaction(this.orm, async (tx) => {
       await this.reference.assertKnown(tx, { homeBranchId: changes.homeBranchId, tags: changes.manualTags });
       await this.assertNationalIdFree(tx, changes.nationalIdNumber, null);
       const now = new Date();
@@ -66,7 +67,7 @@ export class PortraitsService {
 
   /** Staff update with optimistic concurrency: `expectedVersion` (If-Match) must be the current version, else 412. */
   async update(id: string, changes: PortraitChanges, expectedVersion: number, context: WriteContext): Promise<Portrait> {
-    return this.fork().transactional(async (tx) => {
+    return inTransaction(this.orm, async (tx) => {
       const before = await this.store.findOne(tx, { id }, true);
       if (!before) throw new NotFoundException(`portrait ${id} not found`);
       assertCurrentVersion(`portrait ${id}`, before.version, expectedVersion);
@@ -76,7 +77,7 @@ export class PortraitsService {
 
   /** A customer's own edit (the controller has already limited the fields), with the same concurrency check. */
   async updateMine(userId: string, changes: PortraitChanges, expectedVersion: number, context: WriteContext): Promise<Portrait> {
-    return this.fork().transactional(async (tx) => {
+    return inTransaction(this.orm, async (tx) => {
       const before = await this.store.findOne(tx, { userId }, true);
       if (!before) throw new NotFoundException('no portrait exists for this account yet');
       assertCurrentVersion('your portrait', before.version, expectedVersion);

@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { recordAudit } from '@relationship/audit';
-import { isDuplicateKeyError } from '@relationship/persistence';
+import { inTransaction, isDuplicateKeyError } from '@relationship/persistence';
 import type { WriteContext } from '../common/write-context';
 import { MASK_BITS, maskOf } from '../domain/value-masks';
 import { Branch, TagDefinition } from './reference.entities';
@@ -53,7 +53,7 @@ export class ReferenceService {
    */
   async createTag(input: { code: string; labelZh: string; labelEn: string; description?: string | null }, context: WriteContext): Promise<TagDefinition> {
     try {
-      return await this.fork().transactional(async (tx) => {
+      return await inTransaction(this.orm, async (tx) => {
         const [last] = await tx.execute<{ bit: number | string }[]>(
           'select `mask_bit` as `bit` from `tag_definition` where `mask_bit` is not null order by `mask_bit` desc limit 1 for update',
         );

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { recordAudit } from '@relationship/audit';
 import { NEEDS } from '@relationship/contracts';
-import { isDuplicateKeyError } from '@relationship/persistence';
+import { inTransaction, isDuplicateKeyError } from '@relationship/persistence';
 import { assertCurrentVersion } from '@relationship/service-kit';
 import type { WriteContext } from '../common/write-context';
 import { conditionProblems, type Condition } from '../domain/conditions';
@@ -110,8 +110,7 @@ export class RulesService {
 
   /** `expectedVersion` (If-Match) must be the rule's current version, else 412. */
   async update(id: string, input: Partial<RuleInput>, expectedVersion: number, context: WriteContext): Promise<PortraitRule> {
-    const em = this.fork();
-    return em.transactional(async (tx) => {
+    return inTransaction(this.orm, async (tx) => {
       const rule = await tx.findOne(PortraitRule, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!rule) throw new NotFoundException(`rule ${id} not found`);
       assertCurrentVersion(`rule ${id}`, rule.version, expectedVersion);
@@ -129,7 +128,7 @@ export class RulesService {
 
   /** Deletes the rule; its derived values go with the next apply (run right after by the controller unless apply=false). */
   async remove(id: string, context: WriteContext): Promise<void> {
-    await this.fork().transactional(async (tx) => {
+    await inTransaction(this.orm, async (tx) => {
       const rule = await tx.findOne(PortraitRule, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!rule) throw new NotFoundException(`rule ${id} not found`);
       recordAudit(tx, {
@@ -175,7 +174,7 @@ export class RulesService {
     };
     let after = '';
     for (;;) {
-      const last = await this.fork().transactional(async (tx) => {
+      const last = await inTransaction(this.orm, async (tx) => {
         const rows = await tx.find(
           CustomerPortrait,
           { id: { $gt: after } },
