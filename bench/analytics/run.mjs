@@ -117,7 +117,7 @@ try {
     await producer.sendBatch({ acks: 1, compression: CompressionTypes.None, topicMessages: [...pending].map(([topic, messages]) => ({ topic, messages })) });
     pending = new Map();
   };
-  for (const [kind, e] of history()) {
+  for (const [kind, e] of /** @type {Iterable<[keyof typeof TOPICS, any]>} */ (history())) {
     const topic = `${PREFIX}${TOPICS[kind]}`;
     if (!pending.has(topic)) pending.set(topic, []);
     pending.get(topic).push({ key: e.key, value: JSON.stringify(e) });
@@ -128,6 +128,7 @@ try {
   const publishSeconds = (Date.now() - publishStarted) / 1000;
   console.error(`[bench-analytics] published ${count} events in ${publishSeconds.toFixed(1)} s`);
 
+  /** @type {any} mysql2's row types; the queries below read counts only */
   const conn = await mysql.createConnection(db);
   await conn.query(`drop database if exists \`${DATABASE}\``);
   await conn.query(`create database \`${DATABASE}\` character set utf8mb4 collate utf8mb4_unicode_ci`);

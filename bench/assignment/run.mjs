@@ -8,7 +8,7 @@
 // for the Python side, which runs in a venv under .local/bench/venv created here on first use
 // (pinned versions in requirements.txt). Prints a table and writes results.json next to the
 // instances. Not a test: it asserts nothing except that every solution is feasible.
-import './ts-hooks.mjs';
+import '../ts-hooks.mjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -51,6 +51,7 @@ function run(cmd, argv) {
 }
 
 const fmt = (x, d = 2) => (x === undefined || x === null || Number.isNaN(x) ? '—' : x.toFixed(d));
+/** @type {Record<string, any>[]} One row per (size, method); the auction and OR-Tools rows carry their own figures. */
 const results = [];
 const py = withReference ? python() : null;
 

@@ -11,7 +11,7 @@
 // model and the blend, next to the oracle AUC of the hidden quality itself (the ceiling). Also a learning curve
 // (how much feedback it takes) and the cost of one blended score. Writes .local/bench/learning/results.json.
 // Not a test: it asserts nothing.
-import './ts-hooks.mjs';
+import '../ts-hooks.mjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -9,7 +9,7 @@
 // Data goes straight into the bench database (relationship_matching_bench, recreated; snapshots from
 // tools/datagen), the API process migrates it and the worker process(es) run the jobs queued through BullMQ.
 // Prints the plan's phases and the apply throughput; writes .local/bench/matching/rebalance.json. Not a test.
-import '../learning/ts-hooks.mjs';
+import '../ts-hooks.mjs';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -11,7 +11,7 @@
 // customer arrives on matching.assignment.v1 (the whole path: consumer, idempotent transaction, scoring against
 // every manager, guarded assignment write, outbox relay, Kafka). Prints p50/p90/p99/max and the ratio to the
 // 200 ms goal; writes .local/bench/matching/results.json. Not a test: it asserts nothing.
-import '../learning/ts-hooks.mjs';
+import '../ts-hooks.mjs';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,7 +69,7 @@ async function atEnd(groupId, topic) {
       await kadmin.setOffsets({ groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: o.high })) });
       return;
     } catch (error) {
-      if (attempt >= 20 || !error.retriable) throw error;
+      if (attempt >= 20 || !(/** @type {{ retriable?: boolean }} */ (error).retriable)) throw error;
       await new Promise((r) => setTimeout(r, 250));
     }
   }

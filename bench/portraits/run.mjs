@@ -85,7 +85,7 @@ function query(i) {
 }
 for (let i = 0; i < 20; i++) await call(query(i), {}, token); // warm-up
 const latencies = [];
-const byClass = CLASSES.map(() => []);
+const byClass = CLASSES.map(() => /** @type {number[]} */ ([]));
 for (let i = 0; i < Number(values.queries); i++) {
   const started = performance.now();
   await call(query(i), {}, token);
@@ -110,5 +110,5 @@ for (const row of rows) console.log(row.join(' | '));
 console.log('\nquery class | queries | p50 | p95 | max');
 CLASSES.forEach((name, c) => {
   const xs = byClass[c];
-  if (xs.length) console.log([name, xs.length, `${percentile(xs, 50).toFixed(1)} ms`, `${percentile(xs, 95).toFixed(1)} ms`, `${xs.at(-1).toFixed(1)} ms`].join(' | '));
+  if (xs.length) console.log([name, xs.length, `${percentile(xs, 50).toFixed(1)} ms`, `${percentile(xs, 95).toFixed(1)} ms`, `${xs[xs.length - 1].toFixed(1)} ms`].join(' | '));
 });
