@@ -107,6 +107,24 @@ class ProbeController {
   admin(): { ok: true } {
     return { ok: true };
   }
+
+  /** Outside /api, and neither @Public() nor @Roles(): still needs a token. */
+  @Get('internal/state')
+  internal(): { ok: true } {
+    return { ok: true };
+  }
+}
+
+/** One raw HTTP/1.1 exchange, so the request line can be in absolute form (`GET http://host/path`). */
+async function rawStatus(port: number, requestLine: string): Promise<number> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(`${requestLine}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1])));
+    socket.on('error', reject);
+  });
 }
 
 describe('AuthModule (passport-jwt on fastify)', () => {
@@ -133,6 +151,18 @@ describe('AuthModule (passport-jwt on fastify)', () => {
     const forged = new AccessTokenSigner({ ...names, signingKey: { ...stranger, kid: current.kid } }).sign({ ...user, role: 'admin' }, 60);
     const response = await get('/api/admin', forged);
     expect([response.statusCode, response.json().message]).toEqual([401, 'invalid or expired token']);
+  });
+
+  it('decides from the matched route only: a route outside /api needs a token unless @Public()', async () => {
+    expect((await get('/internal/state')).statusCode).toBe(401);
+    expect((await get('/internal/state', signer.sign(user, 60))).statusCode).toBe(200);
+  });
+
+  it('refuses an absolute-form request line without a token like any other', async () => {
+    await app.listen(0, '127.0.0.1');
+    const port = (app.getHttpServer().address() as { port: number }).port;
+    expect(await rawStatus(port, 'GET /api/admin HTTP/1.1')).toBe(401);
+    expect(await rawStatus(port, `GET http://127.0.0.1:${port}/api/admin HTTP/1.1`)).toBe(401);
   });
 
   it('lets @Public() routes through and enforces @Roles()', async () => {

@@ -34,7 +34,7 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 /** Only these roles may call the route. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
 
-type RequestWithUser = { url?: string; headers: Record<string, string | string[] | undefined>; user?: AuthUser };
+type RequestWithUser = { headers: Record<string, string | string[] | undefined>; user?: AuthUser };
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => {
   const user = ctx.switchToHttp().getRequest<RequestWithUser>().user;
@@ -77,9 +77,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
-    const request = context.switchToHttp().getRequest<RequestWithUser>();
-    // Operational endpoints (/health/*, /metrics) live outside /api and are not exposed by the gateway.
-    if (!request.url?.startsWith('/api/')) return true;
+    // The matched route's metadata alone decides (never the raw URL, which an absolute-form request line changes).
     return (await super.canActivate(context)) as boolean;
   }
 

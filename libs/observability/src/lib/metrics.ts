@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Inject, Module, type DynamicModule } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Public } from '@relationship/auth';
 
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 
@@ -22,6 +23,8 @@ export function httpDurationHistogram(registry: Registry): Histogram<'method' | 
   });
 }
 
+// Probes and scrapes carry no token; the gateway does not route them (NetworkPolicies keep them internal).
+@Public()
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
