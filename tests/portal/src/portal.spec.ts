@@ -33,7 +33,7 @@ let browser: Browser;
 beforeAll(async () => {
   system = await startSystem();
   browser = await launchBrowser();
-}, 420_000);
+}, 900_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -113,15 +113,15 @@ describe('the API types', () => {
 
   it("match the answers of matching's undocumented views", async () => {
     const types = join(REPO_ROOT, 'frontend/portal/src/app/core/matching-types.ts');
-    const manager = await tokenOf('manager1', DEMO_PASSWORD);
-    const { body: page } = await eventually('manager1 to have assignments', async () => {
-      const r = await api<{ items: Record<string, unknown>[] }>('/matching/assignments?pageSize=5', manager);
-      return r.body.items.length ? r : undefined;
+    const admin = await tokenOf('admin', 'admin123');
+    const { body: page } = await eventually('an assignment with its explanation', async () => {
+      const r = await api<{ items: Record<string, unknown>[] }>('/matching/assignments?pageSize=5', admin);
+      return r.body.items.some((a) => a['explanation']) ? r : undefined;
     });
-    const assignment = page.items[0];
+    const assignment = page.items.find((a) => a['explanation']) as Record<string, unknown>;
     expect(Object.keys(assignment).sort()).toEqual(interfaceMembers(types, 'AssignmentView'));
     expect(Object.keys(assignment['explanation'] as object).sort()).toEqual(interfaceMembers(types, 'Explanation'));
-    const history = await api<{ items: Record<string, unknown>[] }>(`/matching/history?customerId=${assignment['customerId']}`, manager);
+    const history = await api<{ items: Record<string, unknown>[] }>(`/matching/history?customerId=${assignment['customerId']}`, admin);
     expect(Object.keys(history.body.items[0]).sort()).toEqual(interfaceMembers(types, 'HistoryEntryView'));
     const questionnaire = await api<Record<string, unknown>>('/profiles/risk-questionnaire', await tokenOf('customer1', DEMO_PASSWORD));
     expect(Object.keys(questionnaire.body).sort()).toEqual(interfaceMembers(types, 'RiskQuestionnaire'));
@@ -262,17 +262,40 @@ describe("the customer's journey", () => {
   });
 });
 
+/**
+ * A demo manager with a proposal waiting; when matching proposed none to a demo login, an admin moves a demo
+ * customer to manager1 (a manual reassignment is a proposal the manager accepts or declines).
+ */
+async function managerWithProposal(): Promise<string> {
+  for (const name of DEMO_MANAGERS) {
+    const r = await api<{ total: number }>('/matching/assignments?state=proposed&pageSize=1', await tokenOf(name, DEMO_PASSWORD));
+    if (r.body.total > 0) return name;
+  }
+  const admin = await tokenOf('admin', 'admin123');
+  const manager = await api<{ id: string }>('/managers/me', await tokenOf('manager1', DEMO_PASSWORD));
+  const refusals: string[] = [];
+  for (let i = 1; i <= 20; i++) {
+    const customer = await api<{ id: string }>('/profiles/me', await tokenOf(`customer${i}`, DEMO_PASSWORD));
+    if (customer.status !== 200) continue;
+    const current = await api<{ managerId: string | null; version: number }>(`/matching/customers/${customer.body.id}/assignment`, admin);
+    if (current.body?.managerId === manager.body.id) continue;
+    const moved = await api<{ message?: string }>(`/matching/customers/${customer.body.id}/reassign`, admin, {
+      method: 'POST',
+      body: JSON.stringify({
+        managerId: manager.body.id,
+        reason: 'portal browser suite: a proposal to accept',
+        ...(current.status === 200 ? { expectedVersion: current.body.version } : {}),
+      }),
+    });
+    if (moved.status === 200 || moved.status === 201) return 'manager1';
+    refusals.push(`customer${i}: ${current.status}/${moved.status} ${moved.body?.message ?? ''}`);
+  }
+  throw new Error(`no demo manager has a proposal, and no demo customer could be moved to manager1: ${refusals.join('; ')}`);
+}
+
 describe("the manager's journey", () => {
   it("a manager accepts a proposal and opens that customer's portrait: masked PII, the radar and the timeline", async () => {
-    // a demo manager with a proposal waiting
-    const [username] = await eventually('a demo manager with a proposal', async () => {
-      for (const name of DEMO_MANAGERS) {
-        const token = await tokenOf(name, DEMO_PASSWORD);
-        const r = await api<{ total: number }>('/matching/assignments?state=proposed&pageSize=1', token);
-        if (r.body.total > 0) return [name];
-      }
-      return undefined;
-    });
+    const username = await managerWithProposal();
     const { context, page, errors } = await newPage(browser, 'en');
     await signIn(page, system.portal, username, DEMO_PASSWORD);
     await checkPage(page, errors, 'en', 'manager-home');

@@ -21,6 +21,8 @@ export async function startService(
   port: number,
   env: Record<string, string>,
   entry = `${name}/main.js`,
+  /** How long to wait for /health/ready (a loaded machine may need longer than the default). */
+  readyTimeoutMs = 60_000,
 ): Promise<RunningService> {
   mkdirSync(LOG_DIR, { recursive: true });
   const logFile = join(LOG_DIR, `${name}.log`);
@@ -41,7 +43,7 @@ export async function startService(
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const service = { name, url: `http://127.0.0.1:${port}`, process: child, logFile };
-  await waitUntilReady(service);
+  await waitUntilReady(service, readyTimeoutMs);
   return service;
 }
 

@@ -79,6 +79,9 @@ export function errorKeyOf(error: ApiError): string {
       return 'errors.unauthorized';
     case 403:
       return 'errors.forbidden';
+    case 409:
+    case 412:
+      return 'errors.conflict';
     case 429:
       return 'errors.tooManyRequests';
     default:

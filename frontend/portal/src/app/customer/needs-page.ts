@@ -17,6 +17,7 @@ import { API_ENUMS, type CustomerUpdateDto } from '../core/api-types';
 import { VocabPipe } from '../core/format';
 import { ApiErrorBox } from '../shared/api-error-box';
 import { DataState } from '../shared/data-state';
+import { Pills } from '../shared/pills';
 import { Notifier } from '../shared/notifier';
 import { MyPortraitStore } from './my-portrait.store';
 
@@ -37,6 +38,7 @@ const MAX_INTERESTS = 20;
     MatIconModule,
     MatButtonModule,
     DataState,
+    Pills,
     ApiErrorBox,
     VocabPipe,
   ],

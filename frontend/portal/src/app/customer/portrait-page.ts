@@ -17,6 +17,7 @@ import { API_ENUMS, type CustomerUpdateDto } from '../core/api-types';
 import { CnyPipe, LocalDatePipe, VocabPipe } from '../core/format';
 import { ApiErrorBox } from '../shared/api-error-box';
 import { DataState } from '../shared/data-state';
+import { Pills } from '../shared/pills';
 import { Notifier } from '../shared/notifier';
 import { MyPortraitStore } from './my-portrait.store';
 
@@ -30,6 +31,7 @@ import { MyPortraitStore } from './my-portrait.store';
     MatSelectModule,
     MatButtonModule,
     DataState,
+    Pills,
     ApiErrorBox,
     CnyPipe,
     LocalDatePipe,

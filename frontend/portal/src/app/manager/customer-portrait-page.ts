@@ -14,6 +14,7 @@ import type { PortraitView } from '../core/api-types';
 import { CnyPipe, LocalDatePipe, LocalNumberPipe, VocabPipe } from '../core/format';
 import type { AssignmentView, HistoryEntryView, Page } from '../core/matching-types';
 import { DataState } from '../shared/data-state';
+import { Pills } from '../shared/pills';
 import { MatchExplanation } from '../shared/match-explanation';
 import { RadarChart } from '../shared/radar-chart';
 
@@ -28,6 +29,7 @@ import { RadarChart } from '../shared/radar-chart';
     RouterLink,
     MatButtonModule,
     DataState,
+    Pills,
     MatchExplanation,
     RadarChart,
     CnyPipe,

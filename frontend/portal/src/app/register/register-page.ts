@@ -72,13 +72,8 @@ export class RegisterPage {
       Object.keys(this.serverErrors().byField).length === 0,
   );
 
-  async submit(): Promise<void> {
-    const done = this.pendingTasks.add();
-    try {
-      await this.register();
-    } finally {
-      done();
-    }
+  submit(): void {
+    this.pendingTasks.run(() => this.register());
   }
 
   protected fieldError(field: Field): string | undefined {

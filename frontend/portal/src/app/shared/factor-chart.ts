@@ -7,31 +7,17 @@ import {
 } from '@angular/core';
 import { TranslateService } from '@ngx-translate/core';
 import type { EChartsCoreOption } from 'echarts/core';
-import { NgxEchartsDirective, provideEchartsCore } from 'ngx-echarts';
 import { LanguageService } from '../core/language.service';
+import { Chart } from './chart';
 import type { Explanation } from '../core/matching-types';
 
 /** A horizontal bar per factor: the points it added to the match score (of its weight). */
 @Component({
   selector: 'app-factor-chart',
-  imports: [NgxEchartsDirective],
-  providers: [provideEchartsCore({ echarts: () => import('./echarts') })],
+  imports: [Chart],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <div
-      class="chart"
-      echarts
-      role="img"
-      data-testid="factor-chart"
-      [attr.aria-label]="label()"
-      [options]="options()"
-      [initOpts]="{ renderer: 'svg' }"
-    ></div>
-  `,
-  styles: `
-    .chart {
-      height: 300px;
-    }
+    <app-chart testId="factor-chart" [height]="300" [label]="label()" [options]="options()" />
   `,
 })
 export class FactorChart {

@@ -7,32 +7,18 @@ import {
 } from '@angular/core';
 import { TranslateService } from '@ngx-translate/core';
 import type { EChartsCoreOption } from 'echarts/core';
-import { NgxEchartsDirective, provideEchartsCore } from 'ngx-echarts';
 import type { PortraitView } from '../core/api-types';
 import { LanguageService } from '../core/language.service';
+import { Chart } from './chart';
 import { radarAxes } from './portrait-radar';
 
 /** The portrait as a radar of five 0–100 axes; the tooltip gives each axis's definition. */
 @Component({
   selector: 'app-radar-chart',
-  imports: [NgxEchartsDirective],
-  providers: [provideEchartsCore({ echarts: () => import('./echarts') })],
+  imports: [Chart],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <div
-      class="chart"
-      echarts
-      role="img"
-      data-testid="portrait-radar"
-      [attr.aria-label]="label()"
-      [options]="options()"
-      [initOpts]="{ renderer: 'svg' }"
-    ></div>
-  `,
-  styles: `
-    .chart {
-      height: 320px;
-    }
+    <app-chart testId="portrait-radar" [height]="320" [label]="label()" [options]="options()" />
   `,
 })
 export class RadarChart {

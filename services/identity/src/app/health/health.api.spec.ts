@@ -11,11 +11,14 @@ describe('health, metrics and docs (real MariaDB + Kafka)', () => {
     await app?.close();
   });
 
-  it('is live and ready with database and Kafka up', async () => {
+  it('is live, ready with its database up, and reports Kafka on its own (not a readiness check) and as a metric', async () => {
     expect((await app.inject({ method: 'GET', url: '/health/live' })).json()).toEqual({ status: 'ok' });
     const ready = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ok', checks: { database: { status: 'up' }, kafka: { status: 'up' } } });
+    expect(ready.json()).toEqual({ status: 'ok', checks: { database: { status: 'up' } } });
+    const kafka = await app.inject({ method: 'GET', url: '/health/kafka' });
+    expect(kafka.json()).toEqual({ status: 'ok', checks: { kafka: { status: 'up' } } });
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/health_check_up\{check="kafka",service="identity"\} 1/);
   });
 
   it('exposes prometheus metrics including the login counter', async () => {
