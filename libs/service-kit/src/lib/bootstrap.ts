@@ -31,7 +31,7 @@ export interface HttpAppOptions {
 export type TrustProxy = boolean | number | string | string[];
 
 /** Paths served outside the `/api` prefix. */
-export const UNPREFIXED_PATHS = ['health/live', 'health/ready', 'metrics', '.well-known/jwks.json'];
+export const UNPREFIXED_PATHS = ['health/live', 'health/ready', 'health/:check', 'metrics', '.well-known/jwks.json'];
 
 /** Reuses a well-formed x-request-id from the gateway, else makes one; pino reads the same header. */
 function requestIdOf(raw: IncomingMessage): string {

@@ -1,34 +1,39 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { ServiceCoreModule } from '@relationship/service-kit/core';
 import type { Registry } from 'prom-client';
 import { profilesMigrations } from '../migrations';
-import { AssignmentEventsConsumer } from './assignments/assignment-events.consumer';
-import { AssignmentsService } from './assignments/assignments.service';
+import { AssignmentsModule } from './assignments/assignments.module';
 import { PROFILES_CONFIG, type ProfilesConfig } from './config';
 import { profilesEntities } from './database/entities';
-import { ExportService } from './import-export/export.service';
-import { ImportExportController } from './import-export/import-export.controller';
-import { ImportService } from './import-export/import.service';
-import { ManagerEventsConsumer } from './manager-accounts/manager-events.consumer';
-import { ManagerAccountsService } from './manager-accounts/manager-accounts.service';
-import { PortraitStore } from './portraits/portrait-store';
-import { TagBits } from './portraits/tag-bits';
-import { ValueHolders } from './search/value-holders';
-import { PortraitWriter } from './portraits/portrait-writer';
-import { PortraitsController } from './portraits/portraits.controller';
-import { PortraitsService } from './portraits/portraits.service';
-import { ReferenceController } from './reference/reference.controller';
-import { ReferenceService } from './reference/reference.service';
-import { RulesController } from './rules/rules.controller';
-import { RulesService } from './rules/rules.service';
-import { SearchService } from './search/search.service';
-import { UserEventsConsumer } from './user-events/user-events.consumer';
+import { ImportExportModule } from './import-export/import-export.module';
+import { ManagerAccountsModule } from './manager-accounts/manager-accounts.module';
+import { PortraitsModule } from './portraits/portraits.module';
+import { ReferenceModule } from './reference/reference.module';
+import { RulesModule } from './rules/rules.module';
+import { SearchModule } from './search/search.module';
+import { UserEventsModule } from './user-events/user-events.module';
 
 export const SERVICE_NAME = 'profiles';
 
+/**
+ * The service's features. Their order carries no meaning: fastify's router ranks a literal segment (`me`, `rules`,
+ * `import`, `tags`) above a parameter whatever was registered first, and every `:id` is a UUID (uuidParam).
+ * routes.api.spec.ts builds the service with them reversed and checks every route still reaches its handler.
+ */
+export const PROFILES_FEATURES: readonly Type[] = [
+  ReferenceModule,
+  RulesModule,
+  ManagerAccountsModule,
+  SearchModule,
+  PortraitsModule,
+  ImportExportModule,
+  AssignmentsModule,
+  UserEventsModule,
+];
+
 @Module({})
 export class AppModule {
-  static register(config: ProfilesConfig, metrics: Registry): DynamicModule {
+  static register(config: ProfilesConfig, metrics: Registry, features: readonly Type[] = PROFILES_FEATURES): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -39,22 +44,7 @@ export class AppModule {
           metrics,
           persistence: { entities: profilesEntities, migrations: profilesMigrations },
         }),
-      ],
-      // Static routes (rules, import, export, branches, tags) before the portraits controller's `:id`.
-      controllers: [RulesController, ImportExportController, ReferenceController, PortraitsController, UserEventsConsumer, AssignmentEventsConsumer, ManagerEventsConsumer],
-      providers: [
-        PortraitStore,
-        TagBits,
-        ValueHolders,
-        PortraitWriter,
-        PortraitsService,
-        ReferenceService,
-        RulesService,
-        SearchService,
-        ImportService,
-        ExportService,
-        AssignmentsService,
-        ManagerAccountsService,
+        ...features,
       ],
     };
   }

@@ -1,30 +1,14 @@
 import { BadRequestException, Body, Controller, Get, Post, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '@relationship/auth';
-import { CSV_ENCODINGS, type ExpectedEncoding } from '@relationship/csv';
 import { ReqMeta, type RequestMeta } from '@relationship/service-kit';
-import { IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { writeContextOf } from '../common/write-context';
 import { REQUIRED_COLUMNS, IMPORT_COLUMNS } from './csv-columns';
+import { ImportQueryDto } from './dto/import-query.dto';
 import { ExportService } from './export.service';
-import { IMPORT_MODES, type ImportMode } from './import-job.entity';
 import { ImportService, type ImportReport } from './import.service';
-
-const EXPECTED_ENCODINGS: ExpectedEncoding[] = ['auto', ...CSV_ENCODINGS];
-
-export class ImportQueryDto {
-  @ApiPropertyOptional({ enum: IMPORT_MODES, default: 'all-or-nothing', description: 'valid-only imports the valid rows of a file that has errors' })
-  @IsOptional()
-  @IsIn(IMPORT_MODES)
-  mode: ImportMode = 'all-or-nothing';
-
-  @ApiPropertyOptional({ enum: EXPECTED_ENCODINGS, default: 'auto', description: 'auto detects UTF-8 or GBK and reports which' })
-  @IsOptional()
-  @IsIn(EXPECTED_ENCODINGS)
-  encoding: ExpectedEncoding = 'auto';
-}
 
 export const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'application/octet-stream'];
 
