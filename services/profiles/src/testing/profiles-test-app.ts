@@ -1,5 +1,6 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
+import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createEnvelope, ManagerRegistered, ManagerUpdated, Topic, type EventEnvelope, type Role } from '@relationship/contracts';
 import { IdempotentConsumer } from '@relationship/messaging';
@@ -25,11 +26,14 @@ export async function recreateTestDatabase(config: ProfilesConfig): Promise<void
   await recreateDatabase(config.DATABASE_URL);
 }
 
-/** The profiles app on a fresh test schema, initialised; `consume` also starts its Kafka consumers. */
-export async function startProfiles(options: { consume?: boolean; env?: Record<string, string> } = {}): Promise<NestFastifyApplication> {
+/**
+ * The profiles app on a fresh test schema, initialised; `consume` also starts its Kafka consumers, `features`
+ * replaces the feature modules (e.g. the same ones in another order).
+ */
+export async function startProfiles(options: { consume?: boolean; env?: Record<string, string>; features?: readonly Type[] } = {}): Promise<NestFastifyApplication> {
   const config = profilesTestConfig(options.env);
   await recreateTestDatabase(config);
-  const app = await createProfilesApp(config);
+  const app = await createProfilesApp(config, options.features);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   if (options.consume) await app.startAllMicroservices();
