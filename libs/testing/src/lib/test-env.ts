@@ -1,4 +1,5 @@
 import { AccessTokenSigner, signingKeyFromPem } from '@relationship/auth';
+import { localEndpoints } from './infrastructure';
 
 /**
  * Connection settings for tests against the real MariaDB, Redis and Kafka started by infra/local.
@@ -25,20 +26,19 @@ export const TEST_JWT_PUBLIC_KEYS = JSON.stringify({
   ],
 });
 
+// The endpoints come from the environment, which the run's global setup (jest-global-setup.ts) fills in: containers
+// where a Docker engine answers, else infra/local's defaults.
 export function testDatabaseUrl(schema: string): string {
-  const host = process.env['DB_HOST'] ?? '127.0.0.1';
-  const port = process.env['DB_PORT'] ?? process.env['MARIADB_PORT'] ?? '3306';
-  const user = process.env['DB_USER'] ?? 'app';
-  const password = process.env['DB_PASSWORD'] ?? 'app';
-  return `mysql://${user}:${password}@${host}:${port}/${schema}_test`;
+  const { DB_HOST, DB_PORT, DB_USER, DB_PASSWORD } = localEndpoints(process.env);
+  return `mysql://${DB_USER}:${DB_PASSWORD}@${DB_HOST}:${DB_PORT}/${schema}_test`;
 }
 
 export function testKafkaBrokers(): string {
-  return process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
+  return localEndpoints(process.env).KAFKA_BROKERS;
 }
 
 export function testRedisUrl(): string {
-  return process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+  return localEndpoints(process.env).REDIS_URL;
 }
 
 /** The tests' topic namespace (`test.` unless the run sets KAFKA_TOPIC_PREFIX), so a local demo never sees their events. */
