@@ -8,42 +8,23 @@ import {
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiProduces,
-  ApiPropertyOptional,
   ApiTags,
   ApiBadRequestResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '@relationship/auth';
 import { errorBody, ReqMeta, type RequestMeta } from '@relationship/service-kit';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { writeContextOf } from '@relationship/service-kit';
 import { ManagerFilterQuery } from '../registry/dto/list-managers.query';
-import { IMPORT_MODES, ImportReportView, RejectedImportView, type ImportMode } from './import-report.view';
+import { ImportQuery } from './dto/import-query.dto';
+import { ImportReportView, RejectedImportView } from './dto/import-report.view';
 import { ManagersCsvService } from './managers-csv.service';
 
 /** Largest CSV the import accepts (the text/csv body parser's own limit; JSON bodies keep the small default). */
 export const CSV_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 export const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'application/vnd.ms-excel'];
-
-export class ImportQuery {
-  @ApiPropertyOptional({
-    enum: IMPORT_MODES,
-    default: 'all-or-nothing',
-    description: 'all-or-nothing: any error and nothing is written; valid-only: the valid rows are written, the others reported',
-  })
-  @IsOptional()
-  @IsIn(IMPORT_MODES)
-  mode: ImportMode = 'all-or-nothing';
-
-  @ApiPropertyOptional({ default: false, description: 'validate and report only; write nothing' })
-  @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
-  @IsBoolean()
-  dryRun = false;
-}
 
 @ApiTags('managers')
 @ApiBearerAuth()

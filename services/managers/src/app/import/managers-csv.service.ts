@@ -8,7 +8,7 @@ import type { ManagerFilterQuery } from '../registry/dto/list-managers.query';
 import { Manager } from '../registry/manager.entity';
 import { conflictFrom, ManagersService } from '../registry/managers.service';
 import { decodeCsv, readCsv, reportProblems, type CsvProblem } from '@relationship/csv';
-import type { ImportMode, ImportReportView } from './import-report.view';
+import type { ImportMode, ImportReportView } from './dto/import-report.view';
 import {
   crossCheckRows,
   MANAGER_CSV_COLUMNS,
