@@ -1,5 +1,6 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
+import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createEnvelope, Topic, UserRegistered, type EventEnvelope, type Role } from '@relationship/contracts';
 import { eventually, recreateDatabase, testEnv, testTokens, testTopic } from '@relationship/testing';
@@ -33,10 +34,11 @@ export class ManagersHarness {
   config!: ManagersConfig;
   private readonly consumers: Consumer[] = [];
 
-  async start(overrides: Record<string, string> = {}): Promise<this> {
+  /** `features` replaces the feature modules (e.g. the same ones in another order). */
+  async start(overrides: Record<string, string> = {}, features?: readonly Type[]): Promise<this> {
     this.config = managersTestConfig({ KAFKA_CONSUMER_GROUP: this.group, ...overrides });
     await recreateTestDatabase(this.config);
-    this.app = await createManagersApp(this.config);
+    this.app = await createManagersApp(this.config, features);
     this.orm = this.app.get(MikroORM);
     await this.app.startAllMicroservices();
     this.producer = this.kafka().producer();
