@@ -259,9 +259,9 @@ describe('matching journey: managers + identity + profiles → matching (+ worke
       displayName: '匹配测试客户',
       email: `${customerUsername}@example.com`,
     });
-    expect(registered.status).toBe(201);
-    customerUserId = registered.body.user.id;
+    expect(registered.status).toBe(202);
     const login = await call('POST', '/auth/login', undefined, { username: customerUsername, password });
+    customerUserId = login.body.user.id;
     expect(login.status).toBe(200);
     customerToken = login.body.accessToken;
 

@@ -74,12 +74,11 @@ describe('walking skeleton: gateway → identity → Kafka → profiles', () => 
       displayName: '测试客户',
       email: `${username}@example.com`,
     });
-    expect(registered.status).toBe(201);
-    const { user } = (await registered.json()) as { user: { id: string } };
+    expect(registered.status).toBe(202);
 
     const login = await post('/auth/login', { username, password: 'Passw0rd-e2e' });
     expect(login.status).toBe(200);
-    const { accessToken } = (await login.json()) as { accessToken: string };
+    const { accessToken, user } = (await login.json()) as { accessToken: string; user: { id: string } };
 
     const portrait = await eventually('the portrait created from UserRegistered', async () => {
       const response = await fetch(`${gateway}/profiles/me`, { headers: { authorization: `Bearer ${accessToken}` } });
@@ -183,7 +182,7 @@ describe('walking skeleton: gateway → identity → Kafka → profiles', () => 
       return Date.now() - since;
     };
     const username = `revoke_${run}`;
-    expect((await post('/auth/register', { username, password: 'Passw0rd-e2e', displayName: '撤销测试' })).status).toBe(201);
+    expect((await post('/auth/register', { username, password: 'Passw0rd-e2e', displayName: '撤销测试' })).status).toBe(202);
     const customer = await session(username);
     await eventually('the portrait', async () => (await me(customer.accessToken)).status === 200, 30_000);
 

@@ -29,7 +29,7 @@ export interface ServiceCoreOptions {
   configToken: string | symbol;
   metrics: Registry;
   persistence: OrmSetup;
-  /** Extra readiness checks (database and Kafka are always checked), with the providers that make them. */
+  /** Extra readiness checks (the database is always one; Kafka never is), with the providers that make them. */
   readiness?: { providers?: Provider[]; checks: Token[] };
 }
 
@@ -58,7 +58,9 @@ export class ServiceCoreModule {
       }),
       HealthModule.forRoot({
         providers: [databaseReadinessProvider, ...(options.readiness?.providers ?? [])],
-        checks: [DatabaseReadiness, KafkaReadiness, ...(options.readiness?.checks ?? [])],
+        // Kafka is not readiness: writes go to the outbox and reach Kafka once it is back (see /health/kafka).
+        checks: [DatabaseReadiness, ...(options.readiness?.checks ?? [])],
+        dependencies: [KafkaReadiness],
       }),
     ];
     if (config.JWT_PUBLIC_KEYS !== undefined) {
