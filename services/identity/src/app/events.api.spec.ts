@@ -3,7 +3,7 @@ import { parseEnvelope, Topic, UserRegistered, type EventEnvelope } from '@relat
 import { eventually, testKafkaBrokers, testTopic } from '@relationship/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { adminSession, bearer, resetIdentityData, startIdentity, STRONG_PASSWORD } from '../testing/identity-test-app';
+import { adminSession, bearer, register, resetIdentityData, startIdentity, STRONG_PASSWORD } from '../testing/identity-test-app';
 
 /** The outbox relay really delivers identity's events to Kafka. */
 describe('events on Kafka (real MariaDB + Kafka)', () => {
@@ -51,12 +51,8 @@ describe('events on Kafka (real MariaDB + Kafka)', () => {
   });
 
   it('publishes UserRegistered for a self-registered customer', async () => {
-    const response = await app.inject({
-      method: 'POST',
-      url: '/api/auth/register',
-      payload: { username: 'zhang.wei', password: STRONG_PASSWORD, displayName: '张伟', email: 'zhang.wei@example.com' },
-    });
-    const userId = response.json().user.id;
+    const { session } = await register(app, { username: 'zhang.wei', displayName: '张伟', email: 'zhang.wei@example.com' });
+    const userId = session.user.id;
     const event = await eventually('UserRegistered for the new customer on Kafka', async () =>
       received.find((e) => e.type === UserRegistered.type && e.key === userId),
     );

@@ -47,13 +47,13 @@ export async function register(
   app: NestFastifyApplication,
   body: Record<string, unknown> = {},
 ): Promise<{ statusCode: number; session: Session; body: Record<string, unknown> }> {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/api/auth/register',
-    payload: { username: 'wang.fang', password: STRONG_PASSWORD, displayName: '王芳', ...body },
-  });
+  const payload = { username: 'wang.fang', password: STRONG_PASSWORD, displayName: '王芳', ...body };
+  const response = await app.inject({ method: 'POST', url: '/api/auth/register', payload });
   const json = response.json();
-  return { statusCode: response.statusCode, session: json as Session, body: json };
+  if (response.statusCode !== 202) return { statusCode: response.statusCode, session: json as Session, body: json };
+  // registration never signs in (it does not tell whether the account was created): the client signs in next
+  const signedIn = await login(app, String(payload.username), String(payload.password));
+  return { statusCode: response.statusCode, session: signedIn.json() as Session, body: json };
 }
 
 export async function login(app: NestFastifyApplication, username: string, password: string) {

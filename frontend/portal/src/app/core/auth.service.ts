@@ -95,7 +95,10 @@ export class AuthService {
     return this.start(session);
   }
 
-  /** Customer self-registration: the API answers with a session, so the new customer is signed in. */
+  /**
+   * Customer self-registration, then sign-in: the API answers registration the same way whether or not the
+   * username was free (it never tells who is a customer), so a failed sign-in right after means "choose another".
+   */
   async register(body: {
     username: string;
     password: string;
@@ -103,10 +106,8 @@ export class AuthService {
     email: string | null;
     phone: string | null;
   }): Promise<CurrentUser> {
-    const session = await firstValueFrom(
-      this.bare.post<SessionView>(`${this.api}/auth/register`, body),
-    );
-    return this.start(session);
+    await firstValueFrom(this.bare.post(`${this.api}/auth/register`, body));
+    return this.login(body.username, body.password);
   }
 
   /** The account (GET /auth/me), loaded once per page load: after a reload only the tokens survive. */

@@ -50,7 +50,7 @@ describe('auth API (real MariaDB + Kafka)', () => {
   describe('register → login → me', () => {
     it('registers a customer, returns a session whose access token works on /me', async () => {
       const { statusCode, session } = await register(app, { email: 'Wang.Fang@Example.com', phone: '13812345678' });
-      expect(statusCode).toBe(201);
+      expect(statusCode).toBe(202);
       expect(session.user).toEqual(
         expect.objectContaining({ username: 'wang.fang', role: 'customer', displayName: '王芳', email: 'wang.fang@example.com', phone: '13812345678' }),
       );
@@ -90,16 +90,36 @@ describe('auth API (real MariaDB + Kafka)', () => {
       expect(forged.statusCode).toBe(401);
     });
 
-    it('names the taken field on a duplicate username or email, and writes nothing', async () => {
-      await register(app, { email: 'w@example.com' });
-      const sameName = await register(app, { email: 'other@example.com' });
-      expect(sameName.statusCode).toBe(409);
-      expect(sameName.body.message).toBe('username is already taken');
-      const sameEmail = await register(app, { username: 'wang.fang2', email: 'W@example.com' });
-      expect(sameEmail.statusCode).toBe(409);
-      expect(sameEmail.body.message).toBe('email is already registered');
-      expect(await countRows(app, 'user_account')).toBe(1);
-      expect(await countRows(app, 'outbox_message')).toBe(1);
+    it('answers a taken username or email exactly as a new account, in about the same time, and reveals neither', async () => {
+      const raw = (body: Record<string, unknown>) =>
+        app.inject({ method: 'POST', url: '/api/auth/register', payload: { password: STRONG_PASSWORD, displayName: '王芳', ...body } });
+      const timed = async (body: Record<string, unknown>) => {
+        const started = performance.now();
+        const response = await raw(body);
+        return { response, ms: performance.now() - started };
+      };
+      const created = await timed({ username: 'wang.fang', email: 'w@example.com' });
+      const sameName = await timed({ username: 'wang.fang', email: 'other@example.com', password: 'Another2026x' });
+      const sameEmail = await timed({ username: 'wang.fang2', email: 'W@example.com' });
+      for (const { response } of [created, sameName, sameEmail]) {
+        expect([response.statusCode, response.json()]).toEqual([202, created.response.json()]);
+        expect(response.body).not.toMatch(/taken|already|exists|registered/i);
+      }
+      // every path pays one argon2 hash: no path answers in a fraction of another's time
+      const times = [created.ms, sameName.ms, sameEmail.ms];
+      expect(Math.min(...times)).toBeGreaterThan(Math.max(...times) / 4);
+
+      // the taken username created nothing and its owner keeps their password; the taken email was not attached
+      expect((await login(app, 'wang.fang', 'Another2026x')).statusCode).toBe(401);
+      expect((await login(app, 'wang.fang', STRONG_PASSWORD)).statusCode).toBe(200);
+      const second = (await login(app, 'wang.fang2', STRONG_PASSWORD)).json();
+      expect(second.user.email).toBeNull();
+      expect(await countRows(app, 'user_account')).toBe(2);
+      expect(await countRows(app, 'outbox_message')).toBe(2);
+      // admins see what happened
+      expect(await auditActions()).toEqual(expect.arrayContaining(['user.registered', 'user.registration_refused', 'user.registered']));
+      const refused = await sqlOf(app).execute<{ details: string }[]>("select details from security_audit_entry where action = 'user.registration_refused'");
+      expect(refused.map((r) => JSON.parse(r.details))).toEqual([{ reason: 'username_taken' }]);
     });
 
     it('applies the password policy and says which rule failed', async () => {
@@ -261,10 +281,10 @@ describe('auth API (real MariaDB + Kafka)', () => {
         return Number(line?.split(' ').pop());
       };
       const before = { success: await value('success'), invalid: await value('invalid_credentials') };
-      await register(app);
+      await register(app); // signs in once after registering
       await login(app, 'wang.fang', STRONG_PASSWORD);
       await login(app, 'wang.fang', 'Wrong-password-1');
-      expect(await value('success')).toBe(before.success + 1);
+      expect(await value('success')).toBe(before.success + 2);
       expect(await value('invalid_credentials')).toBe(before.invalid + 1);
     });
   });

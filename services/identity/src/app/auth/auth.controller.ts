@@ -1,9 +1,8 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiConflictResponse,
-  ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -19,6 +18,7 @@ import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
+import { RegistrationView } from './dto/registration.view';
 import { SessionView } from './dto/session.view';
 
 @ApiTags('auth')
@@ -28,11 +28,14 @@ export class AuthController {
 
   @Public()
   @Post('register')
-  @ApiOperation({ summary: 'Customer self-registration; returns a session' })
-  @ApiCreatedResponse({ type: SessionView })
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Customer self-registration; then sign in',
+    description: 'Answers the same whether or not the username or email was in use, so it never tells who is a customer.',
+  })
+  @ApiAcceptedResponse({ type: RegistrationView })
   @ApiBadRequestResponse({ description: 'invalid field or weak password' })
-  @ApiConflictResponse({ description: 'username or email already in use' })
-  register(@Body() dto: RegisterDto, @ReqMeta() meta: RequestMeta): Promise<SessionView> {
+  register(@Body() dto: RegisterDto, @ReqMeta() meta: RequestMeta): Promise<RegistrationView> {
     return this.authService.register(dto, auditContextOf(meta));
   }
 

@@ -10,6 +10,7 @@ import { PasswordHasher } from '../passwords/password-hasher.service';
 import { toUserView } from '../users/dto/user.view';
 import { UsersService } from '../users/users.service';
 import type { RegisterDto } from './dto/register.dto';
+import { REGISTRATION_ACCEPTED, type RegistrationView } from './dto/registration.view';
 import type { SessionView } from './dto/session.view';
 import { LoginMetrics } from './login-metrics';
 import { normalizeUsername } from './login-throttle';
@@ -39,13 +40,10 @@ export class AuthService {
     @Inject(IDENTITY_CONFIG) private readonly config: IdentityConfig,
   ) {}
 
-  /** Customer self-registration; signs the new customer in. */
-  async register(dto: RegisterDto, context: AuditContext): Promise<SessionView> {
-    const user = await this.users.createAccount({ ...dto, role: 'customer' }, context, 'user.registered');
-    const session = await inTransaction(this.orm, async (tx) =>
-      this.startSession(tx, tx.merge(user), { ...context, actorUserId: user.id }, { action: 'login.succeeded', via: 'registration' }),
-    );
-    return session.view;
+  /** Customer self-registration: the same answer whatever happened, so it never tells who is a customer. */
+  async register(dto: RegisterDto, context: AuditContext): Promise<RegistrationView> {
+    await this.users.registerCustomer(dto, context);
+    return REGISTRATION_ACCEPTED;
   }
 
   async login(rawUsername: string, password: string, context: AuditContext): Promise<SessionView> {

@@ -65,7 +65,7 @@ describe('input validation (real MariaDB + Kafka)', () => {
 
   it('accepts the same registration once it is valid (the cases above fail for the stated reason only)', async () => {
     const response = await post('/api/auth/register', { ...valid, email: 'w@example.com', phone: '+86 138-1234-5678' });
-    expect(response.statusCode).toBe(201);
+    expect(response.statusCode).toBe(202);
     expect(await countRows(app, 'user_account')).toBe(1);
   });
 });

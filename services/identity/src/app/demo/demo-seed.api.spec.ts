@@ -49,6 +49,7 @@ describe('demo seed (real MariaDB + Kafka)', () => {
       url: '/api/auth/register',
       payload: { username: 'visitor', password: '123456', displayName: '访客' },
     });
-    expect(response.statusCode).toBe(201);
+    expect(response.statusCode).toBe(202);
+    expect((await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'visitor', password: '123456' } })).statusCode).toBe(200);
   });
 });

@@ -54,53 +54,90 @@ export class UsersService {
   }
 
   async createAccount(input: NewAccount, context: AuditContext, action: 'user.registered' | 'user.created'): Promise<User> {
-    const problems = passwordProblems(input.password, input.username, this.passwordPolicy);
-    if (problems.length) throw new BadRequestException(problems.join('; '));
-
+    this.assertPasswordAllowed(input);
     const em = this.orm.em.fork();
-    // Friendly conflicts up front; the unique keys below still decide races.
+    // Friendly conflicts up front (staff and the demo seed are told); the unique keys below still decide races.
     await this.assertAvailable(em, input.username, input.email ?? null);
     const passwordHash = await this.passwords.hash(input.password);
-
     try {
-      return await inTransaction(this.orm, async (tx) => {
-        const user = tx.create(User, {
-          username: input.username,
-          email: input.email ?? null,
-          phone: input.phone ?? null,
-          displayName: input.displayName,
-          role: input.role,
-          passwordHash,
-          status: 'active',
-          lastLoginAt: null,
-        });
-        tx.persist(user);
-        this.outbox.enqueue(tx, {
-          contract: UserRegistered,
-          correlationId: context.correlationId,
-          payload: {
-            userId: user.id,
-            username: user.username,
-            role: user.role,
-            displayName: user.displayName,
-            email: user.email ?? null,
-            phone: user.phone ?? null,
-            registeredAt: user.createdAt.toISOString(),
-          },
-        });
-        this.audit.record(tx, context, {
-          action,
-          outcome: 'success',
-          targetUserId: user.id,
-          username: user.username,
-          details: { role: user.role },
-        });
-        return user;
-      });
+      return await this.insertAccount(input, passwordHash, context, action, {});
     } catch (error) {
       if (isDuplicateKeyError(error)) throw this.conflictFrom(error);
       throw error;
     }
+  }
+
+  /**
+   * Self-registration, whose caller is never told whether the username or the email was in use (README,
+   * "Registration"). The same work is done either way (one argon2 hash). A taken username creates nothing; an email
+   * already in use is not attached to the new account (it was never verified), which is created without it.
+   */
+  async registerCustomer(input: Omit<NewAccount, 'role'>, context: AuditContext): Promise<'created' | 'refused'> {
+    this.assertPasswordAllowed(input);
+    const passwordHash = await this.passwords.hash(input.password);
+    const em = this.orm.em.fork();
+    const refuse = async (reason: string) => {
+      await this.audit.recordNow(context, { action: 'user.registration_refused', outcome: 'failure', username: input.username, details: { reason } });
+      return 'refused' as const;
+    };
+    if (await em.count(User, { username: input.username })) return refuse('username_taken');
+    const emailInUse = !!input.email && (await em.count(User, { email: input.email })) > 0;
+    const account = { ...input, email: emailInUse ? null : (input.email ?? null), role: 'customer' as const };
+    try {
+      await this.insertAccount(account, passwordHash, context, 'user.registered', emailInUse ? { emailInUse: true } : {});
+      return 'created';
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return refuse('taken_concurrently');
+      throw error;
+    }
+  }
+
+  private assertPasswordAllowed(input: Pick<NewAccount, 'password' | 'username'>): void {
+    const problems = passwordProblems(input.password, input.username, this.passwordPolicy);
+    if (problems.length) throw new BadRequestException(problems.join('; '));
+  }
+
+  private insertAccount(
+    input: NewAccount,
+    passwordHash: string,
+    context: AuditContext,
+    action: 'user.registered' | 'user.created',
+    details: Record<string, unknown>,
+  ): Promise<User> {
+    return inTransaction(this.orm, async (tx) => {
+      const user = tx.create(User, {
+        username: input.username,
+        email: input.email ?? null,
+        phone: input.phone ?? null,
+        displayName: input.displayName,
+        role: input.role,
+        passwordHash,
+        status: 'active',
+        lastLoginAt: null,
+      });
+      tx.persist(user);
+      this.outbox.enqueue(tx, {
+        contract: UserRegistered,
+        correlationId: context.correlationId,
+        payload: {
+          userId: user.id,
+          username: user.username,
+          role: user.role,
+          displayName: user.displayName,
+          email: user.email ?? null,
+          phone: user.phone ?? null,
+          registeredAt: user.createdAt.toISOString(),
+        },
+      });
+      this.audit.record(tx, context, {
+        action,
+        outcome: 'success',
+        targetUserId: user.id,
+        username: user.username,
+        details: { role: user.role, ...details },
+      });
+      return user;
+    });
   }
 
   async findById(id: string): Promise<User> {

@@ -2,6 +2,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 
 export const AUDIT_ACTIONS = [
   'user.registered',
+  'user.registration_refused',
   'user.created',
   'user.role_changed',
   'user.deactivated',
