@@ -1,5 +1,5 @@
 import { Topic } from '@relationship/contracts';
-import { eventually, TEST_JWT_PRIVATE_KEY, TEST_JWT_PUBLIC_KEYS, testTopic } from '@relationship/testing';
+import { eventually, TEST_JWT_PRIVATE_KEY, TEST_JWT_PUBLIC_KEYS, testTokens, testTopic } from '@relationship/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import type { RowDataPacket } from 'mysql2/promise';
 import { databaseUrl, recreateDatabase, withDatabase } from './support/databases';
