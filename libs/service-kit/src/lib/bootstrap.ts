@@ -23,6 +23,11 @@ export interface HttpAppOptions {
    * gateway. The gateway, which faces clients, narrows it so a client cannot choose its own address.
    */
   trustProxy?: TrustProxy;
+  /**
+   * `reuse` (default): a well-formed x-request-id from the gateway names the request. `generate`: always a new one,
+   * for the gateway, which faces clients: a client never chooses the id written into logs and audit rows.
+   */
+  requestIds?: 'reuse' | 'generate';
   /** Rewrites the OpenAPI document on every request to /api/docs(-json); the gateway merges its upstreams' documents here. */
   patchOpenApiDocument?: (document: OpenAPIObject) => OpenAPIObject | Promise<OpenAPIObject>;
 }
@@ -40,13 +45,19 @@ function requestIdOf(raw: IncomingMessage): string {
   return id;
 }
 
-export function createFastifyAdapter(bodyLimitBytes = 256 * 1024, trustProxy: TrustProxy = true): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: bodyLimitBytes, trustProxy, genReqId: requestIdOf });
+function newRequestId(raw: IncomingMessage): string {
+  const id = randomUUID();
+  raw.headers['x-request-id'] = id;
+  return id;
+}
+
+export function createFastifyAdapter(bodyLimitBytes = 256 * 1024, trustProxy: TrustProxy = true, requestIds: 'reuse' | 'generate' = 'reuse'): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: bodyLimitBytes, trustProxy, genReqId: requestIds === 'generate' ? newRequestId : requestIdOf });
 }
 
 /** A NestJS app on fastify with our logging, errors, validation, metrics and OpenAPI at /api/docs. */
 export async function createHttpApp(module: Type<unknown> | ReturnType<typeof Object>, options: HttpAppOptions): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(module as Type<unknown>, createFastifyAdapter(options.bodyLimitBytes, options.trustProxy), {
+  const app = await NestFactory.create<NestFastifyApplication>(module as Type<unknown>, createFastifyAdapter(options.bodyLimitBytes, options.trustProxy, options.requestIds), {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));

@@ -51,6 +51,8 @@ export async function createGatewayApp(
         metrics: registry,
         bodyLimitBytes: BODY_LIMIT_BYTES,
         trustProxy: config.TRUST_PROXY,
+        // the gateway names every request itself: a client's x-request-id never reaches logs or audit rows
+        requestIds: 'generate',
         patchOpenApiDocument: (own) => docs.merged(own),
       },
     );

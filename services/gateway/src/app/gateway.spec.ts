@@ -310,7 +310,7 @@ describe('gateway: routing, authorization, errors, docs', () => {
     expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
   });
 
-  it('uses the request id as correlation id when the incoming one is missing or malformed, and keeps a well-formed incoming request id', async () => {
+  it("uses the request id as correlation id when the incoming one is missing or malformed, and never a client's request id", async () => {
     const token = tokenFor('admin');
     const bad = await fetch(`${gw.url}/api/audit/events`, {
       headers: { ...bearer(token), 'x-correlation-id': 'no spaces allowed' },
@@ -321,13 +321,18 @@ describe('gateway: routing, authorization, errors, docs', () => {
       bad.headers.get('x-request-id'),
     );
 
-    const mine = await fetch(`${gw.url}/api/audit/events`, {
-      headers: { ...bearer(token), 'x-request-id': 'portal-req-42' },
-    });
-    expect(mine.headers.get('x-request-id')).toBe('portal-req-42');
-    const second = identity.saw('GET', '/api/audit/events')[1];
-    expect(second.headers['x-request-id']).toBe('portal-req-42');
-    expect(second.headers['x-correlation-id']).toBe('portal-req-42');
+    // a client-chosen id (well-formed or not) is replaced: audit rows and logs carry the gateway's own
+    for (const chosen of ['portal-req-42', 'x'.repeat(5000), '<script>']) {
+      const mine = await fetch(`${gw.url}/api/audit/events`, {
+        headers: { ...bearer(token), 'x-request-id': chosen },
+      });
+      expect(mine.status).toBe(200);
+      const issued = mine.headers.get('x-request-id');
+      expect(issued).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      const seen = identity.saw('GET', '/api/audit/events').at(-1);
+      expect(seen?.headers['x-request-id']).toBe(issued);
+      expect(seen?.headers['x-correlation-id']).toBe(issued);
+    }
   });
 
   it('sends each prefix to its own service', async () => {
