@@ -25,9 +25,10 @@ const DB = {
   profiles: 'relationship_profiles_e2e',
   managers: 'relationship_managers_e2e',
   matching: 'relationship_matching_e2e',
+  analytics: 'relationship_analytics_e2e',
 };
 // Apart from the walking skeleton's 3100–3102.
-const PORTS = { gateway: 3110, identity: 3111, profiles: 3112, managers: 3113, matching: 3114, worker: 3115 };
+const PORTS = { gateway: 3110, identity: 3111, profiles: 3112, managers: 3113, matching: 3114, worker: 3115, analytics: 3116 };
 const EVENT_TIMEOUT = 60_000;
 const POLL_MS = 400;
 
@@ -110,6 +111,7 @@ describe('matching journey: managers + identity + profiles → matching (+ worke
       [`profiles-e2e-${run}`]: [testTopic(Topic.IdentityUser), testTopic(Topic.MatchingAssignment)],
       [`managers-e2e-${run}`]: [testTopic(Topic.IdentityUser)],
       [`matching-e2e-${run}`]: [testTopic(Topic.ProfilesCustomer), testTopic(Topic.ManagersManager)],
+      [`analytics-e2e-${run}`]: Object.values(Topic).map((topic) => testTopic(topic)),
     });
     const matchingEnv = {
       ...shared,
@@ -117,7 +119,7 @@ describe('matching journey: managers + identity + profiles → matching (+ worke
       // API and worker must share the queue namespace, or queued runs are never picked up.
       QUEUE_PREFIX: `e2e-${run}`,
     };
-    const [identity, profiles, managers, matching] = await Promise.all([
+    const [identity, profiles, managers, matching, analytics] = await Promise.all([
       startService('identity', PORTS.identity, { ...shared, JWT_PRIVATE_KEY: TEST_JWT_PRIVATE_KEY, DATABASE_URL: databaseUrl(DB.identity) }),
       startService('profiles', PORTS.profiles, {
         ...shared,
@@ -130,8 +132,9 @@ describe('matching journey: managers + identity + profiles → matching (+ worke
         KAFKA_CONSUMER_GROUP: `managers-e2e-${run}`,
       }),
       startService('matching', PORTS.matching, { ...matchingEnv, KAFKA_CONSUMER_GROUP: `matching-e2e-${run}` }),
+      startService('analytics', PORTS.analytics, { ...shared, DATABASE_URL: databaseUrl(DB.analytics), KAFKA_CONSUMER_GROUP: `analytics-e2e-${run}` }),
     ]);
-    services.push(identity, profiles, managers, matching);
+    services.push(identity, profiles, managers, matching, analytics);
     // The worker's migrations are matching's, which have run by now.
     // The worker reads no JWT_* (no public API).
     const workerEnv = Object.fromEntries(Object.entries(matchingEnv).filter(([key]) => key !== 'JWT_PUBLIC_KEYS'));
@@ -144,6 +147,7 @@ describe('matching journey: managers + identity + profiles → matching (+ worke
       PROFILES_URL: profiles.url,
       MANAGERS_URL: managers.url,
       MATCHING_URL: matching.url,
+      ANALYTICS_URL: analytics.url,
       RATE_LIMIT_KEY_PREFIX: `e2e:${run}:rl:`,
     });
     services.push(gatewayService);
@@ -447,5 +451,40 @@ describe('matching journey: managers + identity + profiles → matching (+ worke
     expect(after).toMatchObject({ status: 200, body: { managerId: manager.id, state: 'accepted', version: before.body.version } });
     const history = await call('GET', `/matching/history?customerId=${customerId}&runId=${runId}`, admin);
     expect(history).toMatchObject({ status: 200, body: { items: [] } });
+  });
+
+  it("10. analytics, fed by the events, counts the manager's book through the gateway; a manager sees only their own", async () => {
+    // The manager is new in this run, so their book is exactly this run's customer.
+    const overview = await until("analytics to count the manager's accepted customer", async () => {
+      const r = await call('GET', '/analytics/overview', manager.token);
+      return r.status === 200 && r.body.assignedCustomers === 1 ? r.body : undefined;
+    });
+    expect(overview).toMatchObject({ scope: { kind: 'manager', managerId: manager.id }, customers: 1, load: 1, runs: null });
+    const own = await call('GET', '/analytics/distribution?dimension=segment', manager.token);
+    expect(own).toMatchObject({ status: 200, body: { scope: { kind: 'manager', managerId: manager.id }, customers: 1 } });
+    const rivalBook = await call('GET', `/analytics/distribution?dimension=segment&managerId=${rival.id}`, admin);
+    expect(rivalBook).toMatchObject({ status: 200, body: { customers: 0 } });
+    // the service refuses what the gateway's role table lets a manager ask
+    const other = await call('GET', `/analytics/workload?managerId=${rival.id}`, manager.token);
+    expect(other.status).toBe(403);
+    expect(other.body.message).toContain('managerId');
+    expect((await call('GET', '/analytics/overview', customerToken)).status).toBe(403);
+
+    // the live stream through the gateway: a manager's totals are their own events only
+    const response = await fetch(`${gateway}/analytics/live`, { headers: { authorization: `Bearer ${manager.token}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    while (!/\ndata: .*\n\n/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    await reader.cancel();
+    const message = JSON.parse(/\ndata: (.*)\n/.exec(text)![1]) as { totals: Record<string, number>; replay: unknown };
+    expect(message.totals['MatchAccepted']).toBe(1);
+    expect(message.totals['ProfileCreated']).toBeUndefined();
+    expect(message.replay).toBeNull();
   });
 });
