@@ -71,8 +71,11 @@ export class FiguresService {
 
   async effectiveness(scope: Scope, query: { from: string; to: string; by: EffectivenessGroup }) {
     const range = dayRange(query);
-    const groups = query.by === 'segment' ? await this.effectivenessBySegment(scope, range) : await this.effectivenessByManager(scope, range, query.by);
-    const performance = await this.performance(scope, query.by);
+    // Independent reads on separate pooled connections: the answer takes the longest of them, not their sum.
+    const [groups, performance] = await Promise.all([
+      query.by === 'segment' ? this.effectivenessBySegment(scope, range) : this.effectivenessByManager(scope, range, query.by),
+      this.performance(scope, query.by),
+    ]);
     return {
       from: range.from,
       to: range.to,
@@ -85,18 +88,20 @@ export class FiguresService {
   private async effectivenessByManager(scope: Scope, range: DayRange, by: 'none' | 'manager' | 'branch'): Promise<MatchFigures[]> {
     const where = managerCondition(scope, 'd.manager_id');
     const key = by === 'manager' ? 'd.manager_id' : by === 'branch' ? "coalesce(m.branch_id, 'unknown')" : 'null';
-    const rows = await this.sql<Record<string, unknown>>(
-      `select ${key} k, sum(d.proposed) proposed, sum(d.accepted) accepted, sum(d.declined) declined, sum(d.accept_seconds_sum) accept_seconds, sum(d.accept_timed) accept_timed, sum(d.score_sum) score_sum
+    const [rows, bands] = await Promise.all([
+      this.sql<Record<string, unknown>>(
+        `select ${key} k, sum(d.proposed) proposed, sum(d.accepted) accepted, sum(d.declined) declined, sum(d.accept_seconds_sum) accept_seconds, sum(d.accept_timed) accept_timed, sum(d.score_sum) score_sum
        from match_daily d left join manager_state m on m.manager_id = d.manager_id
        where d.day between ? and ? and ${where.sql} group by k order by k`,
-      [range.from, range.to, ...where.params],
-    );
-    const bands = await this.sql<{ k: string | null; band: number; proposals: string }>(
-      `select ${key.replace(/d\./g, 'b.')} k, b.band, sum(b.proposals) proposals
-       from match_score_band b left join manager_state m on m.manager_id = b.manager_id
-       where b.day between ? and ? and ${where.sql.replace(/d\./g, 'b.')} group by k, b.band`,
-      [range.from, range.to, ...where.params],
-    );
+        [range.from, range.to, ...where.params],
+      ),
+      this.sql<{ k: string | null; band: number; proposals: string }>(
+        `select ${key.replace(/d\./g, 'b.')} k, b.band, sum(b.proposals) proposals
+         from match_score_band b left join manager_state m on m.manager_id = b.manager_id
+         where b.day between ? and ? and ${where.sql.replace(/d\./g, 'b.')} group by k, b.band`,
+        [range.from, range.to, ...where.params],
+      ),
+    ]);
     return rows.map((r) => this.matchFigures(r, bands));
   }
 
@@ -309,17 +314,19 @@ export class FiguresService {
   async overview(scope: Scope) {
     const where = managerCondition(scope, 'manager_id');
     // From the distribution counts (one row per segment and manager), not a scan of every customer.
-    const [c] = await this.sql<Record<string, unknown>>(
-      `select coalesce(sum(customers), 0) customers, coalesce(sum(if(manager_id <> '', customers, 0)), 0) assigned, coalesce(sum(aum_cny), 0) aum
-       from distribution_count where dimension = 'segment' and ${where.sql}`,
-      where.params,
-    );
-    const [m] = await this.sql<Record<string, unknown>>(
-      `select count(*) managers, coalesce(sum(book_size), 0) book_size, coalesce(sum(capacity), 0) capacity from manager_state where manager_version > 0 and ${where.sql}`,
-      where.params,
-    );
-    const [p] = await this.sql<Record<string, unknown>>(`select sum(outcome = 'pending') pending, count(*) proposals from proposal_state where ${where.sql}`, where.params);
-    const [r] = await this.sql<Record<string, unknown>>('select count(*) runs, max(completed_at) last_run_at from run_summary');
+    const [[c], [m], [p], [r]] = await Promise.all([
+      this.sql<Record<string, unknown>>(
+        `select coalesce(sum(customers), 0) customers, coalesce(sum(if(manager_id <> '', customers, 0)), 0) assigned, coalesce(sum(aum_cny), 0) aum
+         from distribution_count where dimension = 'segment' and ${where.sql}`,
+        where.params,
+      ),
+      this.sql<Record<string, unknown>>(
+        `select count(*) managers, coalesce(sum(book_size), 0) book_size, coalesce(sum(capacity), 0) capacity from manager_state where manager_version > 0 and ${where.sql}`,
+        where.params,
+      ),
+      this.sql<Record<string, unknown>>(`select sum(outcome = 'pending') pending, count(*) proposals from proposal_state where ${where.sql}`, where.params),
+      this.sql<Record<string, unknown>>('select count(*) runs, max(completed_at) last_run_at from run_summary'),
+    ]);
     return {
       scope: scopeLabel(scope),
       customers: num(c?.['customers']),
