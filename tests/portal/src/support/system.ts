@@ -197,11 +197,93 @@ export async function startSystem(): Promise<System> {
       ),
     );
     await seedDemoPortraits(gateway.url);
+    await worldReady(gateway.url);
     return { portal: url('portal'), gateway: gateway.url, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * Gives the demo customers customer1…customer5 what matching needs (risk answers, a need, interests) through the
+ * API, as a customer would, and waits until matching has scored assignments: the world the scenarios start from,
+ * whether or not the demo seed ran. On a loaded machine a fresh system needs a while for this; the scenarios then
+ * need not wait.
+ */
+async function worldReady(gateway: string): Promise<void> {
+  const call = async (
+    method: string,
+    path: string,
+    token?: string,
+    body?: object,
+    headers: Record<string, string> = {},
+  ) => {
+    const response = await fetch(`${gateway}/api${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...headers,
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return {
+      status: response.status,
+      body: (await response.json().catch(() => null)) as Record<
+        string,
+        unknown
+      > | null,
+    };
+  };
+  const tokenOf = async (username: string, password: string) =>
+    (await call('POST', '/auth/login', undefined, { username, password }))
+      .body?.['accessToken'] as string;
+  const deadline = Date.now() + READY_MS;
+  const waitFor = async (what: string, probe: () => Promise<boolean>) => {
+    while (!(await probe())) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `the fresh system never got ready: ${what} (logs: .local/log/e2e/)`,
+        );
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+  for (let i = 1; i <= 5; i++) {
+    const token = await tokenOf(`customer${i}`, '123456');
+    let portrait: Record<string, unknown> | null = null;
+    await waitFor(`customer${i}'s portrait in profiles`, async () => {
+      portrait = (await call('GET', '/profiles/me', token)).body;
+      return portrait?.['id'] !== undefined;
+    });
+    const current = portrait as unknown as {
+      version: number;
+      riskLevel: string | null;
+    };
+    if (current.riskLevel) continue;
+    const changed = await call(
+      'PATCH',
+      '/profiles/me',
+      token,
+      {
+        riskAnswers: Array(10).fill('C'),
+        declaredNeeds: ['wealth_management', 'retirement'],
+        interests: ['golf', 'tea'],
+      },
+      { 'if-match': `"${current.version}"` },
+    );
+    if (changed.status !== 200)
+      throw new Error(
+        `customer${i}'s portrait could not be filled in: ${changed.status} ${JSON.stringify(changed.body)}`,
+      );
+  }
+  const admin = await tokenOf('admin', 'admin123');
+  await waitFor('a scored assignment in matching', async () => {
+    const page = await call('GET', '/matching/assignments?pageSize=20', admin);
+    return (
+      (page.body?.['items'] as { explanation: unknown }[] | undefined) ?? []
+    ).some((a) => a.explanation);
+  });
 }
 
 /** Starts services in parallel; every one that started is kept in `services` (to be stopped), even when another fails. */

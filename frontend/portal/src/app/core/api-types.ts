@@ -20,7 +20,7 @@ export interface AuditEntryView {
   /** monotonic id (a bigint, as a string) */
   id: string;
   occurredAt: string;
-  action: "user.registered" | "user.created" | "user.role_changed" | "user.deactivated" | "login.succeeded" | "login.failed" | "login.locked" | "token.refreshed" | "token.refresh_failed" | "token.reuse_detected" | "logout";
+  action: "user.registered" | "user.registration_refused" | "user.created" | "user.role_changed" | "user.deactivated" | "login.succeeded" | "login.failed" | "login.locked" | "token.refreshed" | "token.refresh_failed" | "token.reuse_detected" | "logout";
   outcome: "success" | "failure";
   actorUserId?: string | null;
   targetUserId?: string | null;
@@ -392,6 +392,11 @@ export interface RegisterDto {
   phone?: string | null;
 }
 
+export interface RegistrationView {
+  status: string;
+  message: string;
+}
+
 export interface RejectedImportView {
   /** rejected: nothing was written */
   outcome: "imported" | "partially_imported" | "validated" | "rejected";
@@ -556,6 +561,7 @@ export interface UserView {
 export const API_ENUMS = {
   "AuditEntryView.action": [
     "user.registered",
+    "user.registration_refused",
     "user.created",
     "user.role_changed",
     "user.deactivated",

@@ -15,7 +15,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { Router, RouterLink } from '@angular/router';
-import { TranslatePipe } from '@ngx-translate/core';
+import { TranslatePipe, TranslateService } from '@ngx-translate/core';
 import { fieldMessages, toApiError } from '../core/api';
 import { HOME_OF } from '../core/auth.guards';
 import { AuthService } from '../core/auth.service';
@@ -47,6 +47,7 @@ export class RegisterPage {
   private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
   private readonly pendingTasks = inject(PendingTasks);
+  private readonly translate = inject(TranslateService);
 
   protected readonly fields = FIELDS;
   protected readonly form = inject(NonNullableFormBuilder).group({
@@ -60,10 +61,10 @@ export class RegisterPage {
   protected readonly error = signal<unknown>(null);
   protected readonly serverErrors = computed(() => {
     const error = this.error() ? toApiError(this.error()) : null;
-    return fieldMessages<Field>(
-      error?.status === 400 || error?.status === 409 ? error.message : null,
-      FIELDS,
-    );
+    // registration answers alike whether or not the name was free; the sign-in after it then fails
+    if (error?.status === 401)
+      return { byField: { username: this.translate.instant('register.usernameUnavailable') as string }, other: [] };
+    return fieldMessages<Field>(error?.status === 400 ? error.message : null, FIELDS);
   });
   /** Shown with the form only when no field took the message. */
   protected readonly unplaced = computed(
