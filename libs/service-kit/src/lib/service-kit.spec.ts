@@ -83,11 +83,14 @@ describe('toErrorBody', () => {
     });
     expect(toErrorBody(invalidJson, 'r3')).toMatchObject({ statusCode: 400, message: expect.stringMatching(/not valid JSON/) });
     expect(toErrorBody(new Error('connect ECONNREFUSED 10.0.0.1:3306 password=secret'), 'r4')).toEqual({
-      statusCode: 500,
-      error: 'Internal Server Error',
-      message: 'Internal server error',
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'temporarily unavailable; retry in 5 s',
       requestId: 'r4',
     });
+    const lost = Object.assign(new Error('driver error'), { name: 'DriverException', cause: { code: 'PROTOCOL_CONNECTION_LOST' } });
+    expect(toErrorBody(lost, 'r5').statusCode).toBe(503);
+    expect(toErrorBody(new Error('token=abc broke'), 'r6')).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Internal server error', requestId: 'r6' });
   });
 });
 
