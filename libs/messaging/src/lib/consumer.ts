@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { KafkaContext, KafkaRetriableException } from '@nestjs/microservices';
 import { ContractViolation, deadLetterTopic, parseEnvelope, type EventEnvelope } from '@relationship/contracts';
-import { isDuplicateKeyError } from '@relationship/persistence';
+import { forkEm, isDuplicateKeyError } from '@relationship/persistence';
 import { Kafka, Producer } from 'kafkajs';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './kafka';
 
@@ -102,7 +102,7 @@ export class IdempotentConsumer implements OnApplicationBootstrap, OnApplication
 
     for (let attempt = 1; ; attempt++) {
       try {
-        await (this.orm.em.fork() as EntityManager).transactional(async (em) => {
+        await forkEm(this.orm).transactional(async (em) => {
           try {
             await em.execute(
               'insert into processed_event (consumer, event_id, topic, event_type, processed_at) values (?, ?, ?, ?, ?)',
@@ -154,7 +154,7 @@ export class IdempotentConsumer implements OnApplicationBootstrap, OnApplication
     if (!valid.length) return { processed: [], duplicates: 0, deadLettered };
     try {
       let fresh: typeof valid = [];
-      await (this.orm.em.fork() as EntityManager).transactional(async (em) => {
+      await forkEm(this.orm).transactional(async (em) => {
         const ids = [...new Set(valid.map((v) => v.envelope.id))];
         const seen = new Set(
           (await em.execute<{ event_id: string }[]>(`select event_id from processed_event where consumer = ? and event_id in (${ids.map(() => '?').join(', ')})`, [consumer, ...ids])).map(

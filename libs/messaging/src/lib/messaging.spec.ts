@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Test, TestingModule } from '@nestjs/testing';
 import { createEnvelope, deadLetterTopic, platformTopicSpecs, Topic, UserRegistered, type EventEnvelope } from '@relationship/contracts';
-import { ormOptions } from '@relationship/persistence';
+import { forkEm, ormOptions } from '@relationship/persistence';
 import { eventually, testDatabaseUrl, testKafkaBrokers, testTopic, testTopicPrefix } from '@relationship/testing';
 import { Consumer, Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import { IdempotentConsumer } from './consumer';
@@ -42,7 +42,7 @@ async function createDatabase(): Promise<void> {
       { entities: messagingEntities, migrations: [] },
     ),
   );
-  const em = bootstrap.em.fork() as EntityManager;
+  const em = forkEm(bootstrap);
   await em.execute(`create database if not exists ${SCHEMA}_test character set utf8mb4`);
   await em.execute(`drop table if exists ${SCHEMA}_test.outbox_message, ${SCHEMA}_test.processed_event, ${SCHEMA}_test.mikro_orm_migrations`);
   await bootstrap.close();
@@ -147,11 +147,11 @@ describe('messaging (real MariaDB and Kafka)', () => {
     const committed = registration(1);
     const rolledBack = registration(2);
 
-    await (orm.em.fork() as EntityManager).transactional(async (em) => {
+    await forkEm(orm).transactional(async (em) => {
       outbox.enqueue(em, { contract: UserRegistered, payload: committed, correlationId: 'corr-1' });
     });
     await expect(
-      (orm.em.fork() as EntityManager).transactional(async (em) => {
+      forkEm(orm).transactional(async (em) => {
         outbox.enqueue(em, { contract: UserRegistered, payload: rolledBack });
         await em.flush();
         throw new Error('business rule failed');
@@ -166,7 +166,7 @@ describe('messaging (real MariaDB and Kafka)', () => {
     expect(envelope.payload).toEqual(committed);
     expect(published.headers?.['event-id']?.toString()).toBe(envelope.id);
 
-    const row = await (orm.em.fork() as EntityManager).execute('select published_at from outbox_message where id = ?', [envelope.id]);
+    const row = await forkEm(orm).execute('select published_at from outbox_message where id = ?', [envelope.id]);
     expect(row[0].published_at).not.toBeNull();
     // Give the relay time to (wrongly) publish the rolled-back event before asserting it never did.
     await new Promise((r) => setTimeout(r, 500));
@@ -203,7 +203,7 @@ describe('messaging (real MariaDB and Kafka)', () => {
     ).resolves.toBe('dead-lettered');
     expect(calls).toBe(2);
     // A failed attempt left no processed-event row behind, so a replay from the DLQ can still apply it.
-    const rows = await (orm.em.fork() as EntityManager).execute('select event_id from processed_event where event_id = ?', [failing.id]);
+    const rows = await forkEm(orm).execute('select event_id from processed_event where event_id = ?', [failing.id]);
     expect(rows).toHaveLength(0);
 
     const invalid = await eventually('the invalid message in the DLQ', async () =>
@@ -245,7 +245,7 @@ describe('messaging (real MariaDB and Kafka)', () => {
     const isolated = await idempotent.consumeBatch(source, [message(b2, '6'), message(c, '7')], handler);
     expect(isolated).toEqual({ processed: [b2], duplicates: 0, deadLettered: 1 });
     expect(batches).toEqual([[b2.id, c.id], [b2.id], [c.id], [c.id]]);
-    const rows = await (orm.em.fork() as EntityManager).execute<{ event_id: string }[]>('select event_id from processed_event where event_id in (?, ?)', [b2.id, c.id]);
+    const rows = await forkEm(orm).execute<{ event_id: string }[]>('select event_id from processed_event where event_id in (?, ?)', [b2.id, c.id]);
     expect(rows.map((r) => r.event_id)).toEqual([b2.id]);
     await eventually('the invalid message in the DLQ', async () => dead.find((m) => m.key?.toString() === invalidKey));
     const poisoned = await eventually('the failing event in the DLQ', async () => dead.find((m) => m.key?.toString() === c.key));

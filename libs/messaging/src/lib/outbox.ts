@@ -1,8 +1,8 @@
 import { IsolationLevel, MikroORM, type EntityManager } from '@mikro-orm/core';
-import type { EntityManager as SqlEntityManager } from '@mikro-orm/mysql';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createEnvelope, type EventContract, type NewEvent } from '@relationship/contracts';
 import { Kafka, Producer } from 'kafkajs';
+import { forkEm } from '@relationship/persistence';
 import { OutboxMessage } from './entities';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './kafka';
 
@@ -64,7 +64,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async publishPending(): Promise<number> {
     const producer = this.producer;
     if (!producer) throw new Error('outbox relay is not started');
-    return (this.orm.em.fork() as SqlEntityManager).transactional(
+    return forkEm(this.orm).transactional(
       async (em) => {
         const rows: PendingRow[] = await em.execute(
           'select id, topic, message_key, event_type, envelope from outbox_message where published_at is null order by created_at, id limit ? for update',
@@ -122,7 +122,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async cleanUpPublished(): Promise<void> {
     if (Date.now() - this.lastCleanupAt < 3_600_000) return;
     this.lastCleanupAt = Date.now();
-    await (this.orm.em.fork() as SqlEntityManager).execute('delete from outbox_message where published_at < ? limit 10000', [
+    await forkEm(this.orm).execute('delete from outbox_message where published_at < ? limit 10000', [
         new Date(Date.now() - RETENTION_DAYS * 86_400_000),
       ]);
   }

@@ -15,6 +15,14 @@ export function isRetryableLockError(error: unknown): boolean {
   );
 }
 
+/**
+ * A fresh EntityManager of the SQL driver in use (MariaDB or MySQL, both SqlEntityManager): the one place that
+ * narrows MikroORM's driver-neutral type, so callers get `execute`, `createQueryBuilder` and `transactional` typed.
+ */
+export function forkEm(orm: MikroORM): EntityManager {
+  return orm.em.fork() as EntityManager;
+}
+
 /** Attempts of `inTransaction` unless told otherwise: enough for a handful of requests racing on one row. */
 export const TRANSACTION_ATTEMPTS = 5;
 
@@ -28,7 +36,7 @@ export const TRANSACTION_ATTEMPTS = 5;
 export async function inTransaction<T>(orm: MikroORM, work: (tx: EntityManager) => Promise<T>, attempts = TRANSACTION_ATTEMPTS): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await (orm.em.fork() as EntityManager).transactional(work);
+      return await forkEm(orm).transactional(work);
     } catch (error) {
       if (attempt >= attempts || !isRetryableLockError(error)) throw error;
       const pause = Math.min(400, 10 * 2 ** attempt);

@@ -1,9 +1,9 @@
 import { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/mysql';
 import { Inject, Injectable } from '@nestjs/common';
 import type { BatchOutcome } from '@relationship/messaging';
 import { METRICS_REGISTRY } from '@relationship/observability';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { forkEm } from '@relationship/persistence';
 import { coefficientOfVariation, gini } from './figures/fairness';
 
 /**
@@ -60,7 +60,7 @@ export class AnalyticsMetrics {
         this.set(replay().state === 'running' ? 1 : 0);
       },
     });
-    const sql = <T>(query: string) => (this.orm.em.fork() as EntityManager).execute<T[]>(query);
+    const sql = <T>(query: string) => forkEm(this.orm).execute<T[]>(query);
     new Gauge({
       name: 'analytics_customers',
       help: 'Current customers by segment (profiles events)',

@@ -1,10 +1,10 @@
 import { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/mysql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createEnvelope, platformTopicSpecs, type CustomerMatchSnapshot, type EventEnvelope, type ManagerMatchSnapshot, type Role } from '@relationship/contracts';
 import { provisionTopics } from '@relationship/messaging';
 import { eventually, recreateDatabase, testEnv, testTokens, testTopic, testTopicPrefix } from '@relationship/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { forkEm } from '@relationship/persistence';
 import { createAnalyticsApp, startFeed } from '../app/analytics-app';
 import { loadAnalyticsConfig, type AnalyticsConfig } from '../app/config';
 import { READ_MODEL_TABLES } from '../app/read-models/entities';
@@ -137,7 +137,7 @@ export class AnalyticsHarness {
   }
 
   sql<T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> {
-    return (this.app.get(MikroORM).em.fork() as EntityManager).execute<T[]>(query, params);
+    return forkEm(this.app.get(MikroORM)).execute<T[]>(query, params);
   }
 
   /** Every read-model row, in a stable order: what "the read models are equal" compares. */

@@ -1,8 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/mysql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Topic, type CustomerMatchSnapshot, type EventEnvelope, type ManagerMatchSnapshot, type Role } from '@relationship/contracts';
-import { inTransaction } from '@relationship/persistence';
+import { forkEm, inTransaction } from '@relationship/persistence';
 import { systemContext } from '@relationship/service-kit';
 import { eventually, recreateDatabase, testEnv, testTokens, testTopic } from '@relationship/testing';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
@@ -133,7 +132,7 @@ export class MatchingHarness {
   }
 
   sql<T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> {
-    return (this.orm.em.fork() as EntityManager).execute(query, params) as Promise<T[]>;
+    return forkEm(this.orm).execute(query, params) as Promise<T[]>;
   }
 
   async count(table: string, where = '1 = 1', params: unknown[] = []): Promise<number> {

@@ -1,9 +1,9 @@
 import { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/mysql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createEnvelope, Topic, UserRegistered, type EventEnvelope } from '@relationship/contracts';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { eventually, testEnv, testTokens, testTopic } from '@relationship/testing';
+import { forkEm } from '@relationship/persistence';
 import { loadProfilesConfig } from './config';
 import { createProfilesApp } from './profiles-app';
 
@@ -32,7 +32,7 @@ describe('profiles service (real MariaDB and Kafka)', () => {
   let producer: Producer;
   const group = `profiles-spec-${Date.now().toString(36)}`;
 
-  const sql = (query: string, params: unknown[] = []) => (orm.em.fork() as EntityManager).execute(query, params);
+  const sql = (query: string, params: unknown[] = []) => forkEm(orm).execute(query, params);
   const publish = (envelope: EventEnvelope) =>
     producer.send({ topic: testTopic(Topic.IdentityUser), messages: [{ key: envelope.key, value: JSON.stringify(envelope) }] });
   /** Publishes through real Kafka and waits until the service's consumer has applied the event. */

@@ -5,6 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createEnvelope, ManagerRegistered, ManagerUpdated, Topic, type EventEnvelope, type Role } from '@relationship/contracts';
 import { IdempotentConsumer } from '@relationship/messaging';
 import { testEnv, testTokens, recreateDatabase } from '@relationship/testing';
+import { forkEm } from '@relationship/persistence';
 import { loadProfilesConfig, type ProfilesConfig } from '../app/config';
 import { ManagerEventsConsumer } from '../app/manager-accounts/manager-events.consumer';
 import { PortraitsService } from '../app/portraits/portraits.service';
@@ -41,7 +42,7 @@ export async function startProfiles(options: { consume?: boolean; env?: Record<s
 }
 
 export function sqlOf(app: NestFastifyApplication): EntityManager {
-  return app.get(MikroORM).em.fork() as EntityManager;
+  return forkEm(app.get(MikroORM));
 }
 
 export async function sql<T = Record<string, unknown>>(app: NestFastifyApplication, query: string, params: unknown[] = []): Promise<T[]> {

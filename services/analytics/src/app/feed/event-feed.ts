@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { Topic, type EventEnvelope } from '@relationship/contracts';
 import { IdempotentConsumer, MESSAGING_OPTIONS, type MessagingOptions } from '@relationship/messaging';
 import { Kafka, type Consumer } from 'kafkajs';
+import { forkEm } from '@relationship/persistence';
 import { AnalyticsMetrics } from '../analytics-metrics';
 import { ANALYTICS_CONFIG, type AnalyticsConfig } from '../config';
 import { Projector } from '../read-models/projector';
@@ -71,7 +72,7 @@ export class EventFeed implements OnApplicationShutdown {
 
   async start(): Promise<void> {
     if (this.consumer) return;
-    const [state] = await (this.orm.em.fork() as EntityManager).execute<{ generation: number }[]>('select generation from feed_state where id = 1');
+    const [state] = await forkEm(this.orm).execute<{ generation: number }[]>('select generation from feed_state where id = 1');
     this.group = this.groupOf(state?.generation ?? 0);
     const consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
     await consumer.connect();

@@ -1,8 +1,8 @@
 import { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/mysql';
 import { ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
 import { KAFKA_ADMIN } from '@relationship/messaging';
 import type { Admin } from 'kafkajs';
+import { forkEm } from '@relationship/persistence';
 import { READ_MODEL_TABLES } from '../read-models/entities';
 import { EventFeed } from './event-feed';
 
@@ -61,7 +61,7 @@ export class ReplayService {
     try {
       const previousGroup = this.feed.groupId;
       await this.feed.stop();
-      const em = this.orm.em.fork() as EntityManager;
+      const em = forkEm(this.orm);
       await em.transactional(async (tx) => {
         for (const table of READ_MODEL_TABLES) await tx.execute(`delete from \`${table}\``, [], 'run');
         await tx.execute('delete from processed_event where consumer = ?', [this.feed.dedupeScope], 'run');

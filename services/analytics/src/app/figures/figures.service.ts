@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/mysql';
 import { ForbiddenException, Injectable } from '@nestjs/common';
+import { forkEm } from '@relationship/persistence';
 import { type TrendMetric } from '../read-models/projector';
 import { dayRange, MAX_RANGE_DAYS, type DayRange, type EffectivenessGroup, type Granularity } from './dto';
 import { coefficientOfVariation, gini, UTILISATION_BANDS, utilisationBand, WAITING_BANDS } from './fairness';
@@ -46,7 +46,7 @@ export class FiguresService {
   constructor(private readonly orm: MikroORM) {}
 
   private sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
-    return (this.orm.em.fork() as EntityManager).execute<T[]>(query, params);
+    return forkEm(this.orm).execute<T[]>(query, params);
   }
 
   async distribution(scope: Scope, dimension: string) {

@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/mysql';
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import type { AuthUser } from '@relationship/auth';
+import { forkEm } from '@relationship/persistence';
 
 /** Whose figures a query reads: the whole bank, one branch's managers' books, or one manager's book. */
 export type Scope = { kind: 'bank' } | { kind: 'branch'; branchId: string } | { kind: 'manager'; managerId: string };
@@ -40,7 +40,7 @@ export class ScopeResolver {
   }
 
   async managerIdOf(userId: string): Promise<string | null> {
-    const [row] = await (this.orm.em.fork() as EntityManager).execute<{ manager_id: string }[]>(
+    const [row] = await forkEm(this.orm).execute<{ manager_id: string }[]>(
       'select manager_id from manager_state where user_id = ? order by manager_version desc limit 1',
       [userId],
     );

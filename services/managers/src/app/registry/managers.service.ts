@@ -4,7 +4,7 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException, 
 import { recordAudit } from '@relationship/audit';
 import { HQ_BRANCH_ID, ManagerAvailabilityChanged, ManagerCapacityChanged, ManagerRegistered, ManagerUpdated, type ManagerAvailability, type UserRegisteredPayload } from '@relationship/contracts';
 import { OutboxService } from '@relationship/messaging';
-import { isDuplicateKeyError } from '@relationship/persistence';
+import { forkEm, isDuplicateKeyError } from '@relationship/persistence';
 import { randomUUID } from 'node:crypto';
 import { Branch } from '../branches/branch.entity';
 import { BranchesService } from '../branches/branches.service';
@@ -103,7 +103,7 @@ export class ManagersService {
   ) {}
 
   private fork(): EntityManager {
-    return this.orm.em.fork() as EntityManager;
+    return forkEm(this.orm);
   }
 
   // ---------------------------------------------------------------------------------------------- reads

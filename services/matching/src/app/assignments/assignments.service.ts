@@ -5,7 +5,7 @@ import { recordAudit } from '@relationship/audit';
 import type { AuthUser } from '@relationship/auth';
 import { MatchAccepted, MatchRejected, type MatchExplanation } from '@relationship/contracts';
 import { OutboxService } from '@relationship/messaging';
-import { inTransaction } from '@relationship/persistence';
+import { forkEm, inTransaction } from '@relationship/persistence';
 import type { Page, WriteContext } from '@relationship/service-kit';
 import { MATCHING_CONFIG, type MatchingSettings } from '../config';
 import { FeedbackStore } from '../learning/feedback.store';
@@ -142,7 +142,7 @@ export class AssignmentsService {
   ) {}
 
   private em(): EntityManager {
-    return this.orm.em.fork() as EntityManager;
+    return forkEm(this.orm);
   }
 
   async ofCustomer(customerId: string, caller: AuthUser): Promise<AssignmentView> {

@@ -1,8 +1,8 @@
 import { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/mysql';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@relationship/auth';
+import { forkEm } from '@relationship/persistence';
 
 export interface MatchingStats {
   customers: { known: number; assigned: number; unassigned: number; proposed: number; accepted: number; pinned: number };
@@ -21,7 +21,7 @@ export class StatsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Customers known/assigned/waiting, managers and capacity used, pending adjustments, active runs' })
   async stats(): Promise<MatchingStats> {
-    const em = this.orm.em.fork() as EntityManager;
+    const em = forkEm(this.orm);
     const [c] = await em.execute<Record<string, string | number | null>[]>(
       `select count(*) as known, sum(manager_id is not null) as assigned, sum(state = 'proposed') as proposed,
          sum(state = 'accepted') as accepted, sum(pinned = 1) as pinned from assignment`,

@@ -1,10 +1,9 @@
 import { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/mysql';
 import { Body, Controller, Get, HttpCode, NotFoundException, Post, UnprocessableEntityException } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { recordAudit } from '@relationship/audit';
 import { CurrentUser, Roles, type AuthUser } from '@relationship/auth';
-import { inTransaction } from '@relationship/persistence';
+import { forkEm, inTransaction } from '@relationship/persistence';
 import { ReqMeta, type RequestMeta } from '@relationship/service-kit';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { parseJsonColumn } from '../read-models/snapshot-store';
@@ -91,7 +90,7 @@ export class LearningController {
   @Roles('admin')
   @ApiOperation({ summary: 'Trained models, newest first, with their held-out quality (AUC vs the rule score)' })
   async models(): Promise<{ version: string; active: boolean; samples: number; createdAt: string; metrics: unknown; coefficients: Record<string, number> }[]> {
-    const rows = await (this.orm.em.fork() as EntityManager).execute<{ version: string; model: string; samples: number; active: number; created_at: string }[]>(
+    const rows = await forkEm(this.orm).execute<{ version: string; model: string; samples: number; active: number; created_at: string }[]>(
       'select version, model, samples, active, created_at from match_model order by created_at desc limit 50',
     );
     return rows.map((row) => {

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { recordAudit } from '@relationship/audit';
 import { goodOutcome, serializeModel, shouldUseModel, trainModel, type FeatureVector, type TrainingExample, type TrainResult } from '@relationship/match-learning';
-import { inTransaction } from '@relationship/persistence';
+import { forkEm, inTransaction } from '@relationship/persistence';
 import { MATCHING_CONFIG, type MatchingSettings } from '../config';
 import { parseJsonColumn } from '../read-models/snapshot-store';
 
@@ -59,7 +59,7 @@ export class ModelTrainer {
   }
 
   async train(requestedBy: string | null): Promise<TrainResult> {
-    const examples = await this.examples(this.orm.em.fork() as EntityManager);
+    const examples = await this.examples(forkEm(this.orm));
     const result = trainModel(examples, {
       minSamples: this.config.LEARNING_MIN_FEEDBACK,
       alpha: this.config.LEARNING_BLEND,

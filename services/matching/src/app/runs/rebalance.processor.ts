@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RebalanceCompleted } from '@relationship/contracts';
 import { OutboxService } from '@relationship/messaging';
-import { inTransaction } from '@relationship/persistence';
+import { forkEm, inTransaction } from '@relationship/persistence';
 import { MATCHING_CONFIG, type MatchingSettings } from '../config';
 import { parseJsonColumn, SnapshotStore } from '../read-models/snapshot-store';
 import { MatchScorer } from '../scoring/match-scorer';
@@ -37,7 +37,7 @@ export class RebalanceProcessor {
   ) {}
 
   private em(): EntityManager {
-    return this.orm.em.fork() as EntityManager;
+    return forkEm(this.orm);
   }
 
   async plan(runId: string): Promise<void> {

@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { forkEm } from '@relationship/persistence';
 import { MATCHING_CONFIG, type MatchingSettings } from '../config';
 import { RebalanceQueue } from './rebalance-queue';
 
@@ -45,7 +46,7 @@ export class RunRecovery {
   ) {}
 
   private em(): EntityManager {
-    return this.orm.em.fork() as EntityManager;
+    return forkEm(this.orm);
   }
 
   async nextJobs(em: EntityManager, runId: string, status: string): Promise<NextJobs> {

@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { recordAudit } from '@relationship/audit';
-import { inTransaction } from '@relationship/persistence';
+import { forkEm, inTransaction } from '@relationship/persistence';
 import type { Page, WriteContext } from '@relationship/service-kit';
 import { MATCHING_CONFIG, type MatchingSettings } from '../config';
 import { SnapshotStore } from '../read-models/snapshot-store';
@@ -37,7 +37,7 @@ export class RunsService {
   ) {}
 
   private em(): EntityManager {
-    return this.orm.em.fork() as EntityManager;
+    return forkEm(this.orm);
   }
 
   async create(dto: CreateRunDto, context: WriteContext): Promise<RunView> {

@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/mysql';
 import { Injectable, Logger } from '@nestjs/common';
 import { loadModel, type LearnedModel } from '@relationship/match-learning';
+import { forkEm } from '@relationship/persistence';
 
 const REFRESH_MS = 10_000;
 
@@ -28,7 +28,7 @@ export class ModelRegistry {
 
   async refresh(): Promise<LearnedModel | null> {
     try {
-      const em = this.orm.em.fork() as EntityManager;
+      const em = forkEm(this.orm);
       const [row] = await em.execute<{ model: string | object }[]>('select model from match_model where active = 1 order by created_at desc limit 1');
       this.model = row ? loadModel(typeof row.model === 'string' ? JSON.parse(row.model) : row.model) : null;
     } catch (error) {

@@ -6,6 +6,7 @@ import { CurrentUser, Roles, type AuthUser } from '@relationship/auth';
 import { uuidParam } from '@relationship/service-kit';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { forkEm } from '@relationship/persistence';
 import { AccessScopes } from '../assignments/access';
 import { SnapshotStore } from '../read-models/snapshot-store';
 import { MatchScorer, type PairVerdict } from './match-scorer';
@@ -36,7 +37,7 @@ export class ScoresController {
   @Roles('manager', 'admin')
   @ApiOperation({ summary: 'The best managers for a customer with explanations, and the excluded ones with their reasons' })
   async top(@Param('customerId', uuidParam('customerId')) customerId: string, @Query() query: ScoresQuery, @CurrentUser() caller: AuthUser) {
-    const em = this.orm.em.fork() as EntityManager;
+    const em = forkEm(this.orm);
     const customer = await this.customerFor(em, customerId, caller);
     const views: ManagerScoreView[] = [...(await this.store.managers(em)).values()].map(({ snapshot, load }) => ({
       managerId: snapshot.managerId,
@@ -59,7 +60,7 @@ export class ScoresController {
     @Param('managerId', uuidParam('managerId')) managerId: string,
     @CurrentUser() caller: AuthUser,
   ): Promise<ManagerScoreView> {
-    const em = this.orm.em.fork() as EntityManager;
+    const em = forkEm(this.orm);
     const customer = await this.customerFor(em, customerId, caller);
     const manager = await this.store.manager(em, managerId);
     if (!manager) throw new NotFoundException(`manager ${managerId} is not known to matching`);

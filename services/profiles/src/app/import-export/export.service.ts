@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/mysql';
 import { Injectable } from '@nestjs/common';
 import { csvWriter, LIST_SEPARATOR } from '@relationship/csv';
+import { forkEm } from '@relationship/persistence';
 import { ageBandOf } from '../domain/age-band';
 import type { Portrait } from '../domain/portrait';
 import { CustomerPortrait } from '../portraits/customer-portrait.entity';
@@ -72,7 +72,7 @@ export class ExportService {
     let after = '';
     const now = new Date();
     for (;;) {
-      const em = this.orm.em.fork() as EntityManager;
+      const em = forkEm(this.orm);
       const rows = await em.find(CustomerPortrait, { id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: EXPORT_BATCH, disableIdentityMap: true });
       if (!rows.length) return;
       const portraits = await this.store.complete(em, rows);

@@ -2,7 +2,7 @@ import { birthDateOfNationalId } from '@relationship/domain-rules';
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { Injectable, Logger } from '@nestjs/common';
-import { inTransaction } from '@relationship/persistence';
+import { forkEm, inTransaction } from '@relationship/persistence';
 import { recordAudit } from '@relationship/audit';
 import { decodeCsv, findRepeats, readCsv, reportProblems, type CsvEncoding, type CsvProblem, type ExpectedEncoding } from '@relationship/csv';
 import type { WriteContext } from '../common/write-context';
@@ -158,7 +158,7 @@ export class ImportService {
     const valid = checked.filter((v) => !sameId.has(v.row));
 
     // Already in the database: one indexed IN lookup per thousand rows.
-    const em = this.orm.em.fork() as EntityManager;
+    const em = forkEm(this.orm);
     const existing = new Set<string>();
     for (let i = 0; i < valid.length; i += LOOKUP_CHUNK) {
       const ids = valid.slice(i, i + LOOKUP_CHUNK).map((v) => v.record.nationalIdNumber);

@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { Injectable, Logger } from '@nestjs/common';
+import { forkEm } from '@relationship/persistence';
 
 export type ManagerAccountOutcome = 'applied' | 'stale';
 
@@ -40,7 +41,7 @@ export class ManagerAccountsService {
 
   /** The registry manager id of a manager's login, or null while their account is not linked. */
   async managerIdOf(userId: string): Promise<string | null> {
-    const [row] = await (this.orm.em.fork() as EntityManager).execute<{ manager_id: string }[]>('select manager_id from manager_account where user_id = ?', [userId]);
+    const [row] = await forkEm(this.orm).execute<{ manager_id: string }[]>('select manager_id from manager_account where user_id = ?', [userId]);
     return row?.manager_id ?? null;
   }
 }

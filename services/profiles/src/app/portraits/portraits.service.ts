@@ -2,7 +2,7 @@ import { isCnMobile, isEmail, normalisePhone } from '@relationship/domain-rules'
 import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { inTransaction } from '@relationship/persistence';
+import { forkEm, inTransaction } from '@relationship/persistence';
 import { AuditEntry } from '@relationship/audit';
 import { assertCurrentVersion } from '@relationship/service-kit';
 import type { UserRegisteredPayload } from '@relationship/contracts';
@@ -29,7 +29,7 @@ export class PortraitsService {
   ) {}
 
   private fork(): EntityManager {
-    return this.orm.em.fork() as EntityManager;
+    return forkEm(this.orm);
   }
 
   /**

@@ -2,7 +2,7 @@ import { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/mysql';
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { recordAudit } from '@relationship/audit';
-import { inTransaction, isDuplicateKeyError } from '@relationship/persistence';
+import { forkEm, inTransaction, isDuplicateKeyError } from '@relationship/persistence';
 import type { WriteContext } from '../common/write-context';
 import { MASK_BITS, maskOf } from '../domain/value-masks';
 import { Branch, TagDefinition } from './reference.entities';
@@ -13,7 +13,7 @@ export class ReferenceService {
   constructor(private readonly orm: MikroORM) {}
 
   private fork(): EntityManager {
-    return this.orm.em.fork() as EntityManager;
+    return forkEm(this.orm);
   }
 
   async branches(): Promise<Branch[]> {

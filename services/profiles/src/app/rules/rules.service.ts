@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/mysql';
 import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { recordAudit } from '@relationship/audit';
 import { NEEDS } from '@relationship/contracts';
-import { inTransaction, isDuplicateKeyError } from '@relationship/persistence';
+import { forkEm, inTransaction, isDuplicateKeyError } from '@relationship/persistence';
 import { assertCurrentVersion } from '@relationship/service-kit';
 import type { WriteContext } from '../common/write-context';
 import { conditionProblems, type Condition } from '../domain/conditions';
@@ -50,7 +50,7 @@ export class RulesService {
   ) {}
 
   private fork(): EntityManager {
-    return this.orm.em.fork() as EntityManager;
+    return forkEm(this.orm);
   }
 
   /** The enabled rules, oldest first, as the engine uses them. */

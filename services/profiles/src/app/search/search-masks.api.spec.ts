@@ -1,8 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/mysql';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NEEDS } from '@relationship/contracts';
-import { ormOptions } from '@relationship/persistence';
+import { forkEm, ormOptions } from '@relationship/persistence';
 import { profilesMigrations } from '../../migrations';
 import { auth, profilesTestConfig, recreateTestDatabase, registerCustomer, residentId, sql, startProfiles } from '../../testing/profiles-test-app';
 import { profilesEntities } from '../database/entities';
@@ -264,7 +263,7 @@ describe('search masks migration', () => {
 
   it('backfills need and tag masks and gives the catalogue its bits', async () => {
     await orm.migrator.up({ to: 'Migration20261202000000_search_indexes' });
-    const em = orm.em.fork() as EntityManager;
+    const em = forkEm(orm);
     const portrait = (id: string, i: number) =>
       em.execute(
         "insert into customer_portrait (id, display_name, national_id_number, version, created_at, updated_at) values (?, '旧客户', ?, 1, now(3), now(3))",

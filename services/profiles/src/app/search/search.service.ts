@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/mysql';
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import type { Page } from '@relationship/service-kit';
+import { forkEm } from '@relationship/persistence';
 import type { Viewer } from '../domain/masking';
 import { ManagerAccountsService } from '../manager-accounts/manager-accounts.service';
 import type { Portrait } from '../domain/portrait';
@@ -63,7 +63,7 @@ export class SearchService {
     const filter = this.filterFor(query, viewer, managerId);
     // A manager whose login is not linked to a registry record yet has an empty book.
     if (!filter) return { items: [], total: 0, totalExact: true, page: query.page, pageSize: query.pageSize };
-    const fork = () => this.orm.em.fork() as EntityManager;
+    const fork = () => forkEm(this.orm);
     if (filter.tags?.length || filter.needs?.length) {
       [filter.tagBits, filter.holders] = await Promise.all([
         this.tagBits.bitsFor(fork(), filter.tags ?? []),
