@@ -93,7 +93,7 @@ export class IdempotentConsumer implements OnApplicationBootstrap, OnApplication
   async consume(source: MessageSource, rawValue: unknown, handler: EventHandler): Promise<ConsumeOutcome> {
     let envelope: EventEnvelope;
     try {
-      envelope = parseEnvelope(rawValue);
+      envelope = parseMessageValue(rawValue);
     } catch (error) {
       if (!(error instanceof ContractViolation)) throw error;
       await this.deadLetter(source, rawValue, error.message, 0);
@@ -144,7 +144,7 @@ export class IdempotentConsumer implements OnApplicationBootstrap, OnApplication
     let deadLettered = 0;
     for (const message of messages) {
       try {
-        valid.push({ envelope: parseEnvelope(message.value), message });
+        valid.push({ envelope: parseMessageValue(message.value), message });
       } catch (error) {
         if (!(error instanceof ContractViolation)) throw error;
         await this.deadLetter({ ...source, offset: message.offset, key: message.key }, message.value, error.message, 0);
@@ -198,7 +198,7 @@ export class IdempotentConsumer implements OnApplicationBootstrap, OnApplication
 
   private async deadLetter(source: MessageSource, rawValue: unknown, reason: string, attempts: number): Promise<void> {
     if (!this.producer) throw new Error('consumer is not started');
-    const value = Buffer.isBuffer(rawValue) || typeof rawValue === 'string' ? rawValue : JSON.stringify(rawValue);
+    const value = rawValue === null || rawValue === undefined ? null : Buffer.isBuffer(rawValue) || typeof rawValue === 'string' ? rawValue : JSON.stringify(rawValue);
     this.logger.error({ topic: source.topic, partition: source.partition, offset: source.offset, reason }, 'dead-lettering message');
     await this.producer.send({
       topic: deadLetterTopic(source.topic),
@@ -220,4 +220,10 @@ export class IdempotentConsumer implements OnApplicationBootstrap, OnApplication
       ],
     });
   }
+}
+
+/** A message's envelope; a message without a value (a tombstone, a producer bug) is a contract violation of its own. */
+function parseMessageValue(rawValue: unknown): EventEnvelope {
+  if (rawValue === null || rawValue === undefined) throw new ContractViolation('message has no value (null): an event needs its envelope');
+  return parseEnvelope(rawValue);
 }

@@ -193,6 +193,9 @@ describe('messaging (real MariaDB and Kafka)', () => {
     const invalidKey = crypto.randomUUID();
     await expect(idempotent.consume({ ...source, offset: '43', key: invalidKey }, '{not json', handler)).resolves.toBe('dead-lettered');
 
+    const nullKey = crypto.randomUUID();
+    await expect(idempotent.consume({ ...source, offset: '45', key: nullKey }, null, handler)).resolves.toBe('dead-lettered');
+
     const failing = createEnvelope({ contract: UserRegistered, payload: registration(4), source: 'identity' });
     let calls = 0;
     await expect(
@@ -211,6 +214,10 @@ describe('messaging (real MariaDB and Kafka)', () => {
     );
     expect(invalid.value?.toString()).toBe('{not json');
     expect(invalid.headers?.['dlq-reason']?.toString()).toMatch(/not valid JSON/);
+    // A null value (a tombstone, or a producer bug) is kept null, with a reason that says so, not the string "null".
+    const nothing = await eventually('the null message in the DLQ', async () => dead.find((m) => m.key?.toString() === nullKey));
+    expect(nothing.value).toBeNull();
+    expect(nothing.headers?.['dlq-reason']?.toString()).toBe('message has no value (null): an event needs its envelope');
     const poisoned = await eventually('the failing message in the DLQ', async () =>
       dead.find((m) => m.key?.toString() === failing.key),
     );
