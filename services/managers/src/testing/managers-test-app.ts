@@ -1,10 +1,10 @@
 import { MikroORM } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/mysql';
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createEnvelope, Topic, UserRegistered, type EventEnvelope, type Role } from '@relationship/contracts';
 import { eventually, recreateDatabase, testEnv, testTokens, testTopic } from '@relationship/testing';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { forkEm } from '@relationship/persistence';
 import { loadManagersConfig, type ManagersConfig } from '../app/config';
 import { createManagersApp } from '../app/managers-app';
 
@@ -57,7 +57,7 @@ export class ManagersHarness {
   }
 
   sql<T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> {
-    return (this.orm.em.fork() as EntityManager).execute(query, params) as Promise<T[]>;
+    return forkEm(this.orm).execute(query, params) as Promise<T[]>;
   }
 
   async count(table: string, where = '1 = 1', params: unknown[] = []): Promise<number> {
