@@ -31,7 +31,10 @@ export async function loadProvisionParser(): Promise<ParseProvisionRequest> {
 /** Processes that talk to Kafka: their schema reads KAFKA_BROKERS. */
 export const usesKafka = (config: ServiceConfig): boolean => config.keys.has('KAFKA_BROKERS');
 
-/** The topic namespace a process uses: KAFKA_TOPIC_PREFIX, read by libs/contracts at start ('' = the platform's). */
+/**
+ * The topic namespace a process uses: KAFKA_TOPIC_PREFIX, validated by its config (kafkaEnv) and handed to the
+ * messaging options ('' = the platform's).
+ */
 export const topicNamespace = (env: Record<string, string>): string => env['KAFKA_TOPIC_PREFIX'] ?? '';
 
 export interface KafkaUser {
