@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the built services (dist/services/*/main.js) as background processes, as `make up` does.
-# Usage: infra/local/services.sh start|stop|status
+# Usage: infra/local/services.sh start|stop|status|restart NAME
 # Logs: .local/log/services/<name>.log   pids: .local/run/services/<name>.pid
 set -euo pipefail
 
@@ -26,6 +26,32 @@ port_of() {
 }
 
 pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# The file a service runs: dist/services/<name>/main.js, but for the portal and the worker.
+main_of() {
+  case $1 in
+    portal) echo "$REPO_ROOT/frontend/portal/serve.mjs" ;;
+    matching-worker) echo "$REPO_ROOT/dist/services/matching/worker.js" ;;
+    *) echo "$REPO_ROOT/dist/services/$1/main.js" ;;
+  esac
+}
+
+# The service's pid when its pid file names a live process running that service's file; a pid file left by a
+# process that is gone (or whose pid now belongs to something else) is stale: removed, and nothing is printed.
+service_pid() {
+  local name=$1 pidfile="$SERVICE_RUN_DIR/$1.pid" pid
+  [[ -f $pidfile ]] || return 1
+  pid=$(cat "$pidfile")
+  if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$(main_of "$name")"; then
+    echo "$pid"
+    return 0
+  fi
+  rm -f "$pidfile"
+  return 1
+}
+
+# Written once the demo seed went through; it lives with the database files, so a purge seeds again.
+SEED_MARKER="$DATA_DIR/mariadb/demo-seeded"
 
 # The access-token key pair, generated once for this checkout (kept across `make down`/`make up`) before any
 # service starts: identity alone gets the private key, every service the public JWKS.
@@ -72,15 +98,13 @@ $(tail -n 20 "$SERVICE_LOG_DIR/$name.log")"
 }
 
 start_one() {
-  local name=$1 port pidfile main
+  local name=$1 port pidfile main pid
   port=$(port_of "$name")
   pidfile="$SERVICE_RUN_DIR/$name.pid"
-  main="$REPO_ROOT/dist/services/$name/main.js"
-  # The portal is static files behind a small Node server that proxies /api to the gateway.
-  [[ $name == portal ]] && main="$REPO_ROOT/frontend/portal/serve.mjs"
-  # The rebalance worker is the matching image's second entry point.
-  [[ $name == matching-worker ]] && main="$REPO_ROOT/dist/services/matching/worker.js"
-  if pid_alive "$pidfile"; then log "$name already running (pid $(cat "$pidfile"))"; return; fi
+  # The portal is static files behind a small Node server that proxies /api to the gateway; the rebalance worker
+  # is the matching image's second entry point.
+  main=$(main_of "$name")
+  if pid=$(service_pid "$name"); then log "$name already running (pid $pid)"; return; fi
   [[ -f $main ]] || die "$main is missing; build first (npx nx run-many -t build)"
   port_open "$port" && die "$name: port $port is taken by $(describe_port "$port")"
   mkdir -p "$SERVICE_LOG_DIR" "$SERVICE_RUN_DIR"
@@ -95,8 +119,7 @@ start_one() {
 
 stop_one() {
   local name=$1 pidfile="$SERVICE_RUN_DIR/$1.pid" pid deadline
-  pid_alive "$pidfile" || { rm -f "$pidfile"; return; }
-  pid=$(cat "$pidfile")
+  pid=$(service_pid "$name") || return 0
   kill -TERM "$pid" 2>/dev/null || true
   deadline=$((SECONDS + 20))
   while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
@@ -108,13 +131,17 @@ stop_one() {
   log "$name stopped"
 }
 
+load_keys() {
+  # one line per variable in service_env: the PEM's line breaks travel as \n (identity reads both)
+  JWT_PRIVATE_KEY_VALUE=$(ensure_secret "$JWT_KEY_FILE" node "$REPO_ROOT/infra/local/jwt-keys.mjs" new | awk '{printf "%s\\n", $0}')
+  JWT_PUBLIC_KEYS_VALUE=$(node "$REPO_ROOT/infra/local/jwt-keys.mjs" jwks "$JWT_KEY_FILE") ||
+    die "$JWT_KEY_FILE holds no usable private key; delete it and run again"
+}
+
 case "${1:-}" in
   start)
     t0=$(now_ms)
-    # one line per variable in service_env: the PEM's line breaks travel as \n (identity reads both)
-    JWT_PRIVATE_KEY_VALUE=$(ensure_secret "$JWT_KEY_FILE" node "$REPO_ROOT/infra/local/jwt-keys.mjs" new | awk '{printf "%s\\n", $0}')
-    JWT_PUBLIC_KEYS_VALUE=$(node "$REPO_ROOT/infra/local/jwt-keys.mjs" jwks "$JWT_KEY_FILE") ||
-      die "$JWT_KEY_FILE holds no usable private key; delete it and run again"
+    load_keys
     # In parallel, each waited for by its own pid (so a quick failure is never missed or miscounted).
     first=(identity profiles managers matching analytics)
     pids=()
@@ -131,29 +158,50 @@ case "${1:-}" in
     start_one matching-worker
     start_one gateway
     start_one portal
-    # Demo portraits through the public API (idempotent; see tools/datagen/src/seed-demo.mts).
+    # Demo portraits through the public API, once per database (the seed is idempotent, but slow to repeat).
+    if [[ -f $SEED_MARKER ]]; then
+      log "demo portraits: already seeded ($SEED_MARKER)"
+      log "all services ready ($(elapsed "$t0"))"
+      exit 0
+    fi
     TSX_TSCONFIG_PATH="$REPO_ROOT/tools/datagen/tsconfig.json" node --import tsx --disable-warning=MODULE_TYPELESS_PACKAGE_JSON \
       "$REPO_ROOT/tools/datagen/src/seed-demo.mts" \
       --gateway="http://127.0.0.1:$(port_of gateway)" >"$SERVICE_LOG_DIR/seed-demo.log" 2>&1 ||
       die "demo seed failed; log: $SERVICE_LOG_DIR/seed-demo.log
 $(tail -n 5 "$SERVICE_LOG_DIR/seed-demo.log")"
     log "demo portraits: $(tail -n 1 "$SERVICE_LOG_DIR/seed-demo.log")"
+    date -u +%FT%TZ >"$SEED_MARKER"
     log "all services ready ($(elapsed "$t0"))"
     ;;
   stop)
     for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_one "${SERVICES[i]%%:*}"; done
     ;;
   status)
+    # up = its process runs and /health/ready answers 200; exit 1 unless every service is up.
     down=0
     for entry in "${SERVICES[@]}"; do
-      name=${entry%%:*}
-      if pid_alive "$SERVICE_RUN_DIR/$name.pid"; then
-        log "$name up (pid $(cat "$SERVICE_RUN_DIR/$name.pid"), port ${entry##*:})"
+      name=${entry%%:*} port=${entry##*:}
+      if pid=$(service_pid "$name"); then
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$port/health/ready" || true)
+        if [[ $code == 200 ]]; then
+          log "$name up (pid $pid, port $port)"
+        else
+          log "$name running but not ready (pid $pid, port $port, /health/ready answered ${code:-nothing})"; down=1
+        fi
+      elif port_open "$port"; then
+        log "$name down, but port $port is taken by $(describe_port "$port")"; down=1
       else
         log "$name down"; down=1
       fi
     done
     exit $down
     ;;
-  *) die "usage: $0 start|stop|status" ;;
+  restart)
+    name=${2:-}
+    [[ -n $name && -n $(port_of "$name") ]] || die "usage: $0 restart NAME (one of: ${SERVICES[*]%%:*})"
+    load_keys
+    stop_one "$name"
+    start_one "$name"
+    ;;
+  *) die "usage: $0 start|stop|status|restart NAME" ;;
 esac
