@@ -14,8 +14,9 @@ export const identityConfigSchema = httpEnv
     PORT: z.coerce.number().int().min(0).max(65535).default(3001),
     ACCESS_TOKEN_TTL_SECONDS: positiveInt(60, 86_400).default(900),
     REFRESH_TOKEN_TTL_SECONDS: positiveInt(300, 90 * 86_400).default(604_800),
+    /** Failures one client may make for one username before its attempts are delayed. */
     LOGIN_MAX_FAILURES: positiveInt(1, 100).default(5),
-    /** How long a username stays locked once it reached LOGIN_MAX_FAILURES. */
+    /** The longest sign-in delay of one client for one username (it doubles from 1 s after LOGIN_MAX_FAILURES failures). */
     LOGIN_LOCK_MINUTES: positiveInt(1, 24 * 60).default(15),
     /** Failures older than this no longer count towards the lock. */
     LOGIN_WINDOW_MINUTES: positiveInt(1, 24 * 60).default(15),

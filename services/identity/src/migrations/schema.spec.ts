@@ -36,7 +36,7 @@ describe('initial migration', () => {
   it('is recorded as applied, so a second start migrates nothing', async () => {
     expect(await orm.migrator.getPending()).toEqual([]);
     const executed = await orm.migrator.getExecuted();
-    expect(executed.map((m) => m.name)).toEqual(['Migration20261125000000InitialSchema']);
+    expect(executed.map((m) => m.name)).toEqual(['Migration20261125000000InitialSchema', 'Migration20261204120000LoginThrottlePerClient']);
     await migrateWithLock(orm);
   });
 

@@ -56,8 +56,9 @@ export async function register(
   return { statusCode: response.statusCode, session: signedIn.json() as Session, body: json };
 }
 
-export async function login(app: NestFastifyApplication, username: string, password: string) {
-  return app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+/** `client`: the caller's address as the gateway forwards it (X-Forwarded-For). */
+export async function login(app: NestFastifyApplication, username: string, password: string, client?: string) {
+  return app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, headers: client ? { 'x-forwarded-for': client } : {} });
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

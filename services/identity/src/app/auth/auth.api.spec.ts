@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AccessTokenVerifier, PublicKeySet } from '@relationship/auth';
 import { TEST_JWT_PUBLIC_KEYS } from '@relationship/testing';
 import {
+  adminSession,
   bearer,
   countRows,
   login,
@@ -161,33 +162,75 @@ describe('auth API (real MariaDB + Kafka)', () => {
     });
   });
 
-  describe('lockout', () => {
+  describe('lockout without denial of service', () => {
+    const attacker = '198.51.100.66';
+    const owner = '203.0.113.10';
+
     it.each([
       ['an existing username', true],
       ['an unknown username', false],
-    ])('locks %s after LOGIN_MAX_FAILURES failures, even for the right password', async (_label, exists) => {
+    ])("delays %s on the failing client only, more after each failure; the owner elsewhere still signs in", async (_label, exists) => {
       if (exists) await register(app);
-      for (let i = 0; i < 3; i++) expect((await login(app, 'wang.fang', 'Wrong-password-1')).statusCode).toBe(401);
-
-      const locked = await login(app, 'wang.fang', STRONG_PASSWORD);
-      expect(locked.statusCode).toBe(429);
-      expect(locked.json().message).toBe('too many failed login attempts; try again later');
-      // Other usernames are not affected.
-      expect((await login(app, 'someone.else', 'Wrong-password-1')).statusCode).toBe(401);
+      // attacker side: LOGIN_MAX_FAILURES (3) free failures, then a refusal until a growing delay has passed
+      for (let i = 0; i < 3; i++) expect((await login(app, 'wang.fang', 'Wrong-password-1', attacker)).statusCode).toBe(401);
+      const delayed = await login(app, 'wang.fang', STRONG_PASSWORD, attacker);
+      expect([delayed.statusCode, delayed.json().message]).toEqual([429, 'too many failed login attempts from this client; try again later (in 1 s)']);
       expect(await auditActions()).toContain('login.locked');
+      const delays: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        await sqlOf(app).execute('update login_throttle set locked_until = now(3) - interval 1 second where username = ?', ['wang.fang']);
+        expect((await login(app, 'wang.fang', 'Wrong-password-1', attacker)).statusCode).toBe(401);
+        const [row] = await sqlOf(app).execute<{ ms: number }[]>(
+          'select timestampdiff(microsecond, now(3), locked_until) / 1000 as ms from login_throttle where username = ?',
+          ['wang.fang'],
+        );
+        delays.push(Math.round(Number(row.ms) / 1000));
+      }
+      expect(delays).toEqual([2, 4, 8]);
 
-      // Once the lock has run out the right password works again (and clears the counter).
-      await sqlOf(app).execute("update login_throttle set locked_until = now(3) - interval 1 second where username = 'wang.fang'");
-      expect((await login(app, 'wang.fang', STRONG_PASSWORD)).statusCode).toBe(exists ? 200 : 401);
+      // victim side: the same username from another client is neither delayed nor counted with the attacker
+      const genuine = await login(app, 'wang.fang', STRONG_PASSWORD, owner);
+      expect(genuine.statusCode).toBe(exists ? 200 : 401);
+      expect((await login(app, 'wang.fang', 'Wrong-password-1', owner)).statusCode).toBe(401);
+      // the attacker is still delayed
+      expect((await login(app, 'wang.fang', STRONG_PASSWORD, attacker)).statusCode).toBe(429);
+    });
+
+    it('a wrong password never delays another client, however many clients fail', async () => {
+      await register(app);
+      for (let client = 1; client <= 5; client++) {
+        for (let i = 0; i < 4; i++) await login(app, 'wang.fang', 'Wrong-password-1', `192.0.2.${client}`);
+      }
+      expect((await login(app, 'wang.fang', STRONG_PASSWORD, owner)).statusCode).toBe(200);
     });
 
     it('counts failures only inside the window', async () => {
       await register(app);
-      for (let i = 0; i < 2; i++) await login(app, 'wang.fang', 'Wrong-password-1');
+      for (let i = 0; i < 2; i++) await login(app, 'wang.fang', 'Wrong-password-1', attacker);
       await sqlOf(app).execute('update login_throttle set window_started_at = now(3) - interval 16 minute');
-      expect((await login(app, 'wang.fang', 'Wrong-password-1')).statusCode).toBe(401);
-      expect((await login(app, 'wang.fang', STRONG_PASSWORD)).statusCode).toBe(200);
+      expect((await login(app, 'wang.fang', 'Wrong-password-1', attacker)).statusCode).toBe(401);
+      expect((await login(app, 'wang.fang', STRONG_PASSWORD, attacker)).statusCode).toBe(200);
       expect(await countRows(app, 'login_throttle')).toBe(0);
+    });
+
+    it('lets an admin lift every delay of one account, audited; others may not', async () => {
+      const { session } = await register(app);
+      for (const client of [attacker, owner]) {
+        for (let i = 0; i < 4; i++) await login(app, 'wang.fang', 'Wrong-password-1', client);
+      }
+      expect((await login(app, 'wang.fang', STRONG_PASSWORD, owner)).statusCode).toBe(429);
+      const unlock = (token: string) => app.inject({ method: 'POST', url: `/api/users/${session.user.id}/unlock`, headers: bearer(token) });
+      expect((await unlock(session.accessToken)).statusCode).toBe(403);
+
+      const admin = await adminSession(app);
+      const response = await unlock(admin.accessToken);
+      expect([response.statusCode, response.json()]).toEqual([200, { cleared: 2 }]);
+      expect((await login(app, 'wang.fang', STRONG_PASSWORD, owner)).statusCode).toBe(200);
+      const [entry] = await sqlOf(app).execute<{ actor_user_id: string; target_user_id: string; details: string }[]>(
+        "select actor_user_id, target_user_id, details from security_audit_entry where action = 'user.unlocked'",
+      );
+      expect([entry.actor_user_id, entry.target_user_id, JSON.parse(entry.details)]).toEqual([admin.user.id, session.user.id, { cleared: 2 }]);
+      expect((await app.inject({ method: 'POST', url: `/api/users/${crypto.randomUUID()}/unlock`, headers: bearer(admin.accessToken) })).statusCode).toBe(404);
     });
   });
 

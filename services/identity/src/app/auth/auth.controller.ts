@@ -45,7 +45,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange username and password for an access and a refresh token' })
   @ApiOkResponse({ type: SessionView })
   @ApiUnauthorizedResponse({ description: 'invalid username or password' })
-  @ApiTooManyRequestsResponse({ description: 'too many failed attempts for this username; locked for a while' })
+  @ApiTooManyRequestsResponse({ description: 'too many failed attempts for this username from this client; retry after a growing delay' })
   login(@Body() dto: LoginDto, @ReqMeta() meta: RequestMeta): Promise<SessionView> {
     return this.authService.login(dto.username, dto.password, auditContextOf(meta));
   }

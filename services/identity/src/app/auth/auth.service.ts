@@ -19,7 +19,7 @@ import { RefreshTokensService } from './refresh-tokens.service';
 
 /** One message for every credential failure, so responses never tell which part was wrong or whether the user exists. */
 export const INVALID_CREDENTIALS = 'invalid username or password';
-export const TOO_MANY_ATTEMPTS = 'too many failed login attempts; try again later';
+export const TOO_MANY_ATTEMPTS = 'too many failed login attempts from this client; try again later';
 export const INVALID_REFRESH_TOKEN = 'invalid or expired refresh token';
 
 type RefreshOutcome =
@@ -48,8 +48,9 @@ export class AuthService {
 
   async login(rawUsername: string, password: string, context: AuditContext): Promise<SessionView> {
     const username = normalizeUsername(rawUsername);
-    // Same throttle for every username string, existing or not: lockout reveals nothing about accounts.
-    const verdict = await this.throttle.registerAttempt(username);
+    // Same throttle for every username string, existing or not, per client: it reveals nothing about accounts,
+    // and one client's failures delay that client only.
+    const verdict = await this.throttle.registerAttempt(username, context.ip);
     if (!verdict.allowed) {
       this.metrics.count('locked');
       await this.audit.recordNow(context, {
@@ -58,7 +59,8 @@ export class AuthService {
         username,
         details: { reason: 'locked', lockedUntil: verdict.lockedUntil.toISOString() },
       });
-      throw new HttpException(TOO_MANY_ATTEMPTS, HttpStatus.TOO_MANY_REQUESTS);
+      const seconds = Math.max(1, Math.ceil((verdict.lockedUntil.getTime() - Date.now()) / 1000));
+      throw new HttpException(`${TOO_MANY_ATTEMPTS} (in ${seconds} s)`, HttpStatus.TOO_MANY_REQUESTS);
     }
 
     const em = this.orm.em.fork();
@@ -84,7 +86,7 @@ export class AuthService {
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
 
-    await this.throttle.clear(username);
+    await this.throttle.clear(username, context.ip);
     const session = await inTransaction(this.orm, async (tx) => {
       const current = tx.merge(user);
       current.lastLoginAt = new Date();

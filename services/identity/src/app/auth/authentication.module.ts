@@ -7,6 +7,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../config';
 import { JwksController } from './jwks.controller';
+import { LoginUnlockController } from './login-unlock.controller';
 import { LoginMetrics } from './login-metrics';
 import { LoginThrottleService } from './login-throttle.service';
 import { RefreshTokensService } from './refresh-tokens.service';
@@ -17,7 +18,7 @@ import { RefreshTokensService } from './refresh-tokens.service';
  */
 @Module({
   imports: [AuditModule, PasswordsModule, UsersModule],
-  controllers: [AuthController, JwksController],
+  controllers: [AuthController, JwksController, LoginUnlockController],
   providers: [
     AuthService,
     LoginThrottleService,

@@ -3,9 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { inTransaction } from '@relationship/persistence';
 import { IDENTITY_CONFIG, type IdentityConfig } from '../config';
 import { LoginThrottle } from '../database/entities';
-import { registerAttempt, type AttemptVerdict, type ThrottleSettings } from './login-throttle';
+import { registerAttempt, throttleKey, type AttemptVerdict, type ThrottleSettings } from './login-throttle';
 
-/** Stores `registerAttempt` decisions per username, serialised by a row lock so concurrent attempts all count. */
+/** Stores `registerAttempt` decisions per username and client, serialised by a row lock so concurrent attempts all count. */
 @Injectable()
 export class LoginThrottleService {
   private readonly settings: ThrottleSettings;
@@ -21,22 +21,28 @@ export class LoginThrottleService {
     };
   }
 
-  async registerAttempt(username: string, now = new Date()): Promise<AttemptVerdict> {
+  async registerAttempt(username: string, client: string | null, now = new Date()): Promise<AttemptVerdict> {
+    const key = throttleKey(username, client);
     return inTransaction(this.orm, async (tx) => {
       // Make sure a row exists to lock; IGNORE keeps a concurrent first attempt from failing.
       await tx.execute(
-        'insert ignore into login_throttle (username, failures, window_started_at, locked_until) values (?, 0, ?, null)',
-        [username, now],
+        'insert ignore into login_throttle (throttle_key, username, failures, window_started_at, locked_until) values (?, ?, 0, ?, null)',
+        [key, username, now],
       );
-      const row = await tx.findOneOrFail(LoginThrottle, { username }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const row = await tx.findOneOrFail(LoginThrottle, { throttleKey: key }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const verdict = registerAttempt(row.failures === 0 ? null : row, now, this.settings);
       if (verdict.allowed) Object.assign(row, verdict.state);
       return verdict;
     });
   }
 
-  /** A successful login forgets earlier failures (retried: it races the insert-then-lock of concurrent attempts). */
-  async clear(username: string): Promise<void> {
-    await inTransaction(this.orm, (tx) => tx.nativeDelete(LoginThrottle, { username }));
+  /** A successful login forgets this client's failures (retried: it races the insert-then-lock of concurrent attempts). */
+  async clear(username: string, client: string | null): Promise<void> {
+    await inTransaction(this.orm, (tx) => tx.nativeDelete(LoginThrottle, { throttleKey: throttleKey(username, client) }));
+  }
+
+  /** An admin's unlock: every client's delay for this username; returns how many were cleared. */
+  async clearAll(username: string): Promise<number> {
+    return inTransaction(this.orm, (tx) => tx.nativeDelete(LoginThrottle, { username }));
   }
 }

@@ -42,6 +42,7 @@ describe('health, metrics and docs (real MariaDB + Kafka)', () => {
       '/api/users/{id}',
       '/api/users/{id}/deactivate',
       '/api/users/{id}/role',
+      '/api/users/{id}/unlock',
     ]);
     expect(doc.components.schemas.RegisterDto.properties.displayName.maxLength).toBe(100);
   });

@@ -6,6 +6,7 @@ export const AUDIT_ACTIONS = [
   'user.created',
   'user.role_changed',
   'user.deactivated',
+  'user.unlocked',
   'login.succeeded',
   'login.failed',
   'login.locked',
