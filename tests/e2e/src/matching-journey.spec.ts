@@ -66,6 +66,7 @@ interface HistoryView {
   event: string;
   reason: string;
   actor: { id: string | null; role: string | null };
+  at: string;
 }
 
 describe('matching journey: managers + identity + profiles → matching (+ worker) → profiles, through the gateway', () => {
@@ -108,7 +109,7 @@ describe('matching journey: managers + identity + profiles → matching (+ worke
   beforeAll(async () => {
     await Promise.all(Object.values(DB).map((schema) => recreateDatabase(schema)));
     await startGroupsAtEnd(brokers, {
-      [`profiles-e2e-${run}`]: [testTopic(Topic.IdentityUser), testTopic(Topic.MatchingAssignment)],
+      [`profiles-e2e-${run}`]: [testTopic(Topic.IdentityUser), testTopic(Topic.MatchingAssignment), testTopic(Topic.ManagersManager)],
       [`managers-e2e-${run}`]: [testTopic(Topic.IdentityUser)],
       [`matching-e2e-${run}`]: [testTopic(Topic.ProfilesCustomer), testTopic(Topic.ManagersManager)],
       [`analytics-e2e-${run}`]: Object.values(Topic).map((topic) => testTopic(topic)),
@@ -414,10 +415,12 @@ describe('matching journey: managers + identity + profiles → matching (+ worke
     // Newest first: the acceptance came after the assignment.
     expect(entries.indexOf(accepted[0]!)).toBeLessThan(entries.indexOf(assigned[0]!));
 
-    // The customer sees the same history of their own.
+    // The customer sees the same timeline of their own, without staff ids, reasons or notes.
     const own = await call('GET', '/matching/history?pageSize=100', customerToken);
     expect(own.status).toBe(200);
-    expect((own.body.items as HistoryView[]).map((e) => [e.event, e.managerId])).toEqual(entries.map((e) => [e.event, e.managerId]));
+    const ownItems = own.body.items as Record<string, unknown>[];
+    expect(ownItems.map((e) => [e['event'], e['at']])).toEqual(entries.map((e) => [e.event, e.at]));
+    for (const item of ownItems) expect(Object.keys(item).sort()).toEqual(['assignmentVersion', 'at', 'event', 'id']);
   });
 
   it('9. a what-if run for the customer is planned by the worker and changes nothing', async () => {
