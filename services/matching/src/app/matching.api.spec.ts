@@ -220,6 +220,37 @@ describe('matching API (real MariaDB, Kafka, Redis)', () => {
       expect(full.json().message).toContain('capacity');
     });
 
+    it("shows a customer their own timeline without the staff's notes, reasons, runs or ids", async () => {
+      const userC = crypto.randomUUID();
+      const adminId = crypto.randomUUID();
+      const a = await h.upsertManager(managerSnapshot({ ...city, capacity: 5 }));
+      const b = await h.upsertManager(managerSnapshot({ ...city, capacity: 5 }));
+      const customer = await h.upsertCustomer(customerSnapshot({ city: '长沙', homeBranchId: 'CS-FR-001', userId: userC }));
+      const current = (await h.assignment(customer.customerId)).manager_id;
+      const target = current === a.managerId ? b : a;
+      const note = 'internal: the client complained loudly about their previous manager';
+      const moved = await h.app.inject({
+        method: 'POST',
+        url: `/api/matching/customers/${customer.customerId}/reassign`,
+        headers: bearer('admin', adminId),
+        payload: { managerId: target.managerId, reason: note },
+      });
+      expect(moved.statusCode).toBe(201);
+
+      const staff = (await h.app.inject({ method: 'GET', url: `/api/matching/history?customerId=${customer.customerId}`, headers: bearer('admin') })).json();
+      expect(staff.items[0]).toMatchObject({ note, actor: { id: adminId, role: 'admin' } });
+
+      const own = await h.app.inject({ method: 'GET', url: '/api/matching/history', headers: bearer('customer', userC) });
+      expect(own.statusCode).toBe(200);
+      const body = own.json();
+      expect(body.total).toBe(staff.total);
+      for (const item of body.items) expect(Object.keys(item).sort()).toEqual(['assignmentVersion', 'at', 'event', 'id']);
+      expect(body.items[0]).toEqual({ id: staff.items[0].id, assignmentVersion: staff.items[0].assignmentVersion, event: 'assigned', at: staff.items[0].at });
+      expect(own.body).not.toContain(note);
+      expect(own.body).not.toContain(adminId);
+      expect(own.body).not.toContain(target.managerId);
+    });
+
     it('maker-checker: the request waits, the maker cannot approve it, a second admin can', async () => {
       const a = await h.upsertManager(managerSnapshot({ ...city, capacity: 5, interests: ['chess'] }));
       const b = await h.upsertManager(managerSnapshot({ ...city, capacity: 5 }));

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '@relationship/auth';
 import { ReqMeta, uuidParam, writeContextOf, type Page, type RequestMeta } from '@relationship/service-kit';
 import type { FastifyReply } from 'fastify';
-import { AdjustmentView, AssignmentsService, AssignmentView, HistoryView } from './assignments.service';
+import { AdjustmentView, AssignmentsService, AssignmentView, CustomerHistoryView, HistoryView } from './assignments.service';
 import { AdjustmentListQuery, AssignmentListQuery, DecisionDto, DeclineDto, HistoryQuery, ReassignDto } from './dto';
 
 const adminContext = (meta: RequestMeta, caller: AuthUser, reason?: string) => ({ ...writeContextOf(meta, caller, reason), actor: { id: caller.id, role: caller.role } });
@@ -36,8 +36,11 @@ export class AssignmentsController {
 
   @Get('history')
   @Roles('customer', 'manager', 'admin')
-  @ApiOperation({ summary: 'Every assignment change with run, score, explanation, reason, actor and time' })
-  history(@Query() query: HistoryQuery, @CurrentUser() caller: AuthUser): Promise<Page<HistoryView>> {
+  @ApiOperation({
+    summary: 'Every assignment change with run, score, explanation, reason, actor and time',
+    description: 'A customer gets their own timeline only: event, version and time, without internal notes, reasons, runs or staff ids.',
+  })
+  history(@Query() query: HistoryQuery, @CurrentUser() caller: AuthUser): Promise<Page<HistoryView> | Page<CustomerHistoryView>> {
     return this.assignments.history(query, caller);
   }
 

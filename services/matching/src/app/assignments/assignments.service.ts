@@ -47,6 +47,21 @@ export interface HistoryView {
   at: string;
 }
 
+/**
+ * A customer's own timeline: what happened and when, never the staff's reasons, notes, ids or runs (a decline's
+ * reason or a reassignment's note is internal).
+ */
+export interface CustomerHistoryView {
+  id: number;
+  assignmentVersion: number;
+  event: string;
+  at: string;
+}
+
+export function toCustomerHistoryView(entry: HistoryView): CustomerHistoryView {
+  return { id: entry.id, assignmentVersion: entry.assignmentVersion, event: entry.event, at: entry.at };
+}
+
 export interface AdjustmentView {
   id: string;
   customerId: string;
@@ -179,7 +194,8 @@ export class AssignmentsService {
     return page(em, VIEW_SELECT, where, params, 'a.updated_at desc, a.customer_id', query, toView);
   }
 
-  async history(query: HistoryQuery, caller: AuthUser): Promise<Page<HistoryView>> {
+  /** Staff see every detail; a customer gets their own timeline only (CustomerHistoryView). */
+  async history(query: HistoryQuery, caller: AuthUser): Promise<Page<HistoryView> | Page<CustomerHistoryView>> {
     const em = this.em();
     const scope = await this.scopes.of(em, caller);
     const where: string[] = [];
@@ -203,7 +219,8 @@ export class AssignmentsService {
       where.push('run_id = ?');
       params.push(query.runId);
     }
-    return page(em, 'select * from assignment_history', where, params, 'id desc', query, toHistoryView);
+    const entries = await page(em, 'select * from assignment_history', where, params, 'id desc', query, toHistoryView);
+    return scope.kind === 'customer' ? { ...entries, items: entries.items.map(toCustomerHistoryView) } : entries;
   }
 
   /**
