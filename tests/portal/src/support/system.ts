@@ -1,4 +1,3 @@
-import { Topic } from '@relationship/contracts';
 import {
   recreateDatabase,
   testDatabaseUrl,
@@ -30,6 +29,11 @@ export interface System {
 }
 
 const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+/**
+ * This run's own topics: on shared ones, other suites' events (and earlier runs' demo accounts, with other ids)
+ * would reach this system's fresh databases. Provisioned here with the project's provisioner, as start.sh does.
+ */
+const TOPIC_PREFIX = `test.portal.${run}.`;
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 // Apart from the system suites' 3100s and 3110s.
 const PORTS = {
@@ -77,16 +81,19 @@ export async function startSystem(): Promise<System> {
         recreateDatabase(testDatabaseUrl(schema)),
       ),
     );
-    // a quiet world: this run's consumers skip what earlier runs left on the shared test topics
+    await provisionTopics(TOPIC_PREFIX);
+    // each consumer group starts with committed offsets at the (empty) topics' start, so it reads what identity
+    // publishes before that consumer has joined (a new group without offsets would start at the end)
+    const topic = (name: string) => `${TOPIC_PREFIX}${name}`;
     await startGroupsAtEnd(brokers, {
       [`profiles-portal-${run}`]: [
-        Topic.IdentityUser,
-        Topic.MatchingAssignment,
+        topic('identity.user.v1'),
+        topic('matching.assignment.v1'),
       ],
-      [`managers-portal-${run}`]: [Topic.IdentityUser],
+      [`managers-portal-${run}`]: [topic('identity.user.v1')],
       [`matching-portal-${run}`]: [
-        Topic.ProfilesCustomer,
-        Topic.ManagersManager,
+        topic('profiles.customer.v1'),
+        topic('managers.manager.v1'),
       ],
     });
     const shared = {
@@ -94,6 +101,7 @@ export async function startSystem(): Promise<System> {
       KAFKA_BROKERS: brokers.join(','),
       REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
       // the demo accounts (admin, customer1…, manager1…) and the demo manager registry
+      KAFKA_TOPIC_PREFIX: TOPIC_PREFIX,
       DEMO_MODE: 'true',
       NODE_ENV: 'development',
     };
@@ -284,6 +292,26 @@ async function worldReady(gateway: string): Promise<void> {
       (page.body?.['items'] as { explanation: unknown }[] | undefined) ?? []
     ).some((a) => a.explanation);
   });
+}
+
+/** Creates every topic of the contracts registry under `namespace` (tools/kafka-provision, built by make up/test). */
+async function provisionTopics(namespace: string): Promise<void> {
+  await promisify(execFile)(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'dist/tools/kafka-provision/main.js'),
+      '--namespace',
+      namespace,
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        KAFKA_BROKERS: brokers.join(','),
+      },
+      timeout: 120_000,
+    },
+  );
 }
 
 /** Starts services in parallel; every one that started is kept in `services` (to be stopped), even when another fails. */
