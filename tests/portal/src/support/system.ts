@@ -89,6 +89,7 @@ export async function startSystem(): Promise<System> {
       [`profiles-portal-${run}`]: [
         topic('identity.user.v1'),
         topic('matching.assignment.v1'),
+        topic('managers.manager.v1'),
       ],
       [`managers-portal-${run}`]: [topic('identity.user.v1')],
       [`matching-portal-${run}`]: [
