@@ -5,11 +5,13 @@
  * assign everyone still waiting (imported customers wait for a rebalance) with one applied run.
  *   node tools/datagen/src/seed-demo.mts [--gateway=http://127.0.0.1:3000]
  */
-import { riskAnswersFor } from '@relationship/domain-rules';
+// tsx loads the workspace lib as CommonJS, whose re-exported names an ES module cannot import by name.
+import domainRules from '@relationship/domain-rules';
 import { parseArgs } from 'node:util';
 import { customersCsv } from './csv.ts';
 import { generateCustomers } from './customers.ts';
 
+const { riskAnswersFor } = domainRules;
 const DEMO_SEED = 2026;
 const GENERATED = 300;
 const { values } = parseArgs({ options: { gateway: { type: 'string', default: 'http://127.0.0.1:3000' } } });
